@@ -1,0 +1,218 @@
+"""Which timepoints a result is about by default: time order, and the default pre and post.
+
+One rule for the whole program, used by the Change page, the Mutuality over time reading, the
+reports and their reliability: a small late session (5 members at a new session 13 of a
+program where 40 answered session 12) must not become "post" for everyone. So the default
+"post" is the last timepoint that most members reached, not simply the last one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.change import normalise_timepoint
+from analysis.trend import session_number
+
+__all__ = ["PrePost", "default_pre_post", "ordered_timepoints", "timepoint_counts"]
+
+#: A timepoint counts as "reached by most members" when at least this share of the members
+#: of the best-attended timepoint answered at it.
+MIN_SHARE = 0.5
+
+
+def ordered_timepoints(labels: list[str]) -> list[str]:
+    """Timepoints in time order: ``pre`` first, numbered ones by number, ``post`` last.
+
+    Parameters
+    ----------
+    labels
+        Timepoint labels (duplicates are dropped).
+
+    Returns
+    -------
+    list of str
+        The labels in time order. When some label is neither pre, post nor numbered
+        (``baseline``, ``follow-up``), the order of first appearance is kept, since no order
+        can be inferred.
+
+    Examples
+    --------
+    >>> ordered_timepoints(["session-10", "post", "session-2", "PRE"])
+    ['PRE', 'session-2', 'session-10', 'post']
+    """
+    labels = list(dict.fromkeys(labels))
+
+    def key(label: str) -> float:
+        text = str(label).strip().lower()
+        if text == "pre":
+            return -math.inf
+        if text == "post":
+            return math.inf
+        return session_number(label)
+
+    keys = [key(label) for label in labels]
+    if any(math.isnan(k) for k in keys):
+        return labels
+    return [label for _, label in sorted(zip(keys, labels, strict=True), key=lambda p: p[0])]
+
+
+def timepoint_counts(
+    scores: pd.DataFrame, scale: str | None = None, timepoint: str = "timepoint"
+) -> pd.DataFrame:
+    """How many members answered at each timepoint, in time order.
+
+    Parameters
+    ----------
+    scores
+        One row per administration with a ``member`` column and the `timepoint` column.
+    scale
+        When given, only administrations with a score on this scale count.
+    timepoint
+        The column holding the timepoint (``"session"`` for session numbers).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``timepoint`` (label as text, see :func:`analysis.change.normalise_timepoint`)
+        and ``n`` (distinct members), one row per timepoint, in time order
+        (:func:`ordered_timepoints`).
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"member": ["a", "b", "a"], "timepoint": [1, 1, 2]})
+    >>> timepoint_counts(scores).to_dict("list")
+    {'timepoint': ['1', '2'], 'n': [2, 1]}
+    """
+    if "member" not in scores.columns or timepoint not in scores.columns:
+        raise ValueError(
+            f"counting members per timepoint needs 'member' and '{timepoint}' columns; "
+            f"the table has {', '.join(map(str, scores.columns)) or 'none'}"
+        )
+    rows = (
+        scores if scale is None else scores[pd.to_numeric(scores[scale], errors="coerce").notna()]
+    )
+    labels = rows[timepoint].map(normalise_timepoint)
+    counts = rows["member"].groupby(labels.to_numpy(), dropna=True).nunique()
+    order = ordered_timepoints([t for t in labels if t is not None])
+    return pd.DataFrame({"timepoint": order, "n": [int(counts[t]) for t in order]})
+
+
+@dataclass(frozen=True)
+class PrePost:
+    """The default pre and post timepoints and the rule that chose them, in plain words.
+
+    ``pre``/``post`` are None when there is a single timepoint. ``counts`` is
+    :func:`timepoint_counts` of the data (``timepoint``, ``n``). ``rule`` is a sentence for a
+    page or a report ("change runs from ... to ...: ...").
+    """
+
+    pre: str | None
+    post: str | None
+    rule: str
+    counts: pd.DataFrame
+
+
+def _members(n: int) -> str:
+    return f"{n} member" + ("" if n == 1 else "s")
+
+
+def default_pre_post(
+    scores: pd.DataFrame,
+    scale: str | None = None,
+    *,
+    timepoint: str = "timepoint",
+    min_share: float = MIN_SHARE,
+) -> PrePost:
+    r"""The default pre and post timepoints of a program's answers.
+
+    1. Timepoints labelled ``pre`` and ``post`` (any case) are pre and post.
+    2. Otherwise pre is the first and post the last timepoint, in time order, that most
+       members reached: at least ``min_share`` times as many members as the best-attended
+       timepoint, :math:`n_t \ge s \cdot \max_u n_u` (:math:`s` = 0.5 by default). Later
+       timepoints that few members reached (a session just begun) are named in the rule
+       and can still be chosen by hand.
+    3. When only one timepoint reaches that, pre is the first timepoint and post the
+       best-attended later one (the latest of ties).
+
+    Parameters
+    ----------
+    scores
+        One row per administration with ``member`` and the `timepoint` column.
+    scale
+        When given, only administrations with a score on this scale count.
+    timepoint
+        The column holding the timepoint (``"session"`` for session numbers).
+    min_share
+        Share of the largest timepoint's members a timepoint needs to be "reached by most".
+
+    Returns
+    -------
+    PrePost
+        ``pre``, ``post`` (labels as text), the ``rule`` in plain words and the ``counts``.
+
+    Notes
+    -----
+    Taking the last timepoint regardless of its size lets one small new session decide the
+    change of a whole program; with few pairs the change is noisy and sample reliability at
+    that timepoint meaningless (alpha can fall below 0 with 5 answers). Counting members
+    per timepoint and requiring half of the largest count keeps the comparison on the
+    timepoints the program's members actually share.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({
+    ...     "member": list("abcdef") * 2 + list("ab"),
+    ...     "timepoint": ["session-1"] * 6 + ["session-12"] * 6 + ["session-13"] * 2})
+    >>> choice = default_pre_post(scores)
+    >>> choice.pre, choice.post
+    ('session-1', 'session-12')
+    """
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be above 0 and at most 1, not {min_share}")
+    counts = timepoint_counts(scores, scale, timepoint)
+    counts = counts[counts["n"] > 0].reset_index(drop=True)
+    n = dict(zip(counts["timepoint"], counts["n"], strict=True))
+    lowered = {t.strip().lower(): t for t in n}
+    if "pre" in lowered and "post" in lowered:
+        pre, post = lowered["pre"], lowered["post"]
+        return PrePost(
+            pre,
+            post,
+            f"Change runs from the timepoint labelled {pre} ({_members(n[pre])}) to the one "
+            f"labelled {post} ({_members(n[post])}).",
+            counts,
+        )
+    order = list(n)
+    if len(order) < 2:
+        return PrePost(None, None, "There is a single timepoint, so there is no change.", counts)
+    largest = max(n.values())
+    reached = [t for t in order if n[t] >= min_share * largest]
+    if len(reached) >= 2:
+        pre, post = reached[0], reached[-1]
+        rule = (
+            f"No timepoints are labelled pre and post, so change runs from the first to the "
+            f"last timepoint that most members reached (at least half as many as the "
+            f"best-attended, {_members(largest)}): {pre} ({_members(n[pre])}) to {post} "
+            f"({_members(n[post])})."
+        )
+    else:
+        pre = order[0]
+        later = order[1:]
+        post = max(reversed(later), key=lambda t: n[t])
+        rule = (
+            f"No timepoints are labelled pre and post and only {reached[0]} was reached by "
+            f"most members, so change runs from the first timepoint, {pre} "
+            f"({_members(n[pre])}), to the best-attended later one, {post} "
+            f"({_members(n[post])})."
+        )
+    for which, skipped in (
+        ("Earlier", order[: order.index(pre)]),
+        ("Later", order[order.index(post) + 1 :]),
+    ):
+        if skipped:
+            listed = ", ".join(f"{t} ({_members(n[t])})" for t in skipped)
+            rule += f" {which} timepoints with fewer members are not the default: {listed}."
+    return PrePost(pre, post, rule, counts)

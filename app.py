@@ -1,0 +1,76 @@
+"""Mutuality's Streamlit app: only a router. Each page lives in app_pages/ and stays thin.
+
+Which pages exist depends on who is at this browser (ui.access): a member's phone sees only
+the member form, a locked kiosk only the kiosk page, staff every page.
+
+The page files live in app_pages/, not pages/: when a folder named ``pages`` sits next to
+app.py, Streamlit (up to at least 1.67) runs a page requested by URL directly as an old-style
+multipage app, without this router, whenever st.navigation has not yet run in the process
+(the first request after a start, and every AppTest run). A phone could then open a staff
+page. tests/app/test_member_form_access.py keeps a ``pages`` folder from coming back.
+"""
+
+import streamlit as st
+
+from access import roles
+from ui import access, staff_gate
+from ui import state as keys
+
+st.set_page_config(page_title="Mutuality", page_icon=":material/diversity_3:", layout="wide")
+keys.init_state(st.session_state)
+mode = access.resolve_mode(st.query_params, st.session_state)
+
+if mode == access.MEMBER:
+    pages = [st.Page("app_pages/member_form.py", title="Check-in", icon=":material/edit_note:")]
+    navigation = st.navigation(pages, position="hidden")
+elif mode == access.KIOSK:
+    pages = [st.Page("app_pages/kiosk.py", title="Check-in", icon=":material/edit_note:")]
+    navigation = st.navigation(pages, position="hidden")
+elif (user := staff_gate.current_user()) is None:
+    # Staff pages need a sign-in (the first run creates the administrator there).
+    pages = [st.Page("app_pages/sign_in.py", title="Sign in", icon=":material/login:")]
+    navigation = st.navigation(pages, position="hidden")
+else:
+    run_session = st.Page(
+        "app_pages/run_session.py", title="Run a session", icon=":material/groups:"
+    )
+    staff_gate.sign_out_button(user)
+    navigation = st.navigation(
+        staff_gate.allowed(
+            {
+                "Mutuality": [
+                    st.Page(
+                        "app_pages/home.py", title="Home", icon=":material/home:", default=True
+                    ),
+                    run_session,
+                    st.Page(
+                        "app_pages/instruments.py", title="Instruments", icon=":material/checklist:"
+                    ),
+                ],
+                "Evaluate": [
+                    st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:"),
+                    st.Page(
+                        "app_pages/reliability.py", title="Reliability", icon=":material/rule:"
+                    ),
+                    st.Page("app_pages/change.py", title="Change", icon=":material/trending_up:"),
+                    st.Page(
+                        "app_pages/over_time.py",
+                        title="Mutuality over time",
+                        icon=":material/timeline:",
+                    ),
+                    st.Page("app_pages/groups.py", title="Groups", icon=":material/workspaces:"),
+                    st.Page("app_pages/reports.py", title="Reports", icon=":material/description:"),
+                ],
+                "Settings": [
+                    st.Page("app_pages/settings.py", title="Settings", icon=":material/settings:"),
+                    st.Page("app_pages/audit_log.py", title="Audit log", icon=":material/policy:"),
+                ],
+            },
+            user.role,
+        )
+    )
+    # Back from kiosk mode: land on the session the facilitator was running.
+    if st.session_state[keys.RETURN_TO_RUN_SESSION] and roles.can(user.role, roles.RUN_SESSIONS):
+        st.session_state[keys.RETURN_TO_RUN_SESSION] = False
+        st.switch_page(run_session)
+navigation.run()

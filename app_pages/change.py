@@ -1,0 +1,98 @@
+"""Change: pre/post change, reliable change, clinical significance, effects across groups."""
+
+import streamlit as st
+
+from charts import category_bars, forest_plot, jacobson_plot
+from measures import score_range
+from ui import dashboard, queries
+from ui import state as keys
+
+METHOD_NAMES = {
+    "jt": "Jacobson-Truax (JT)",
+    "gln": "Gulliksen-Lord-Novick (GLN)",
+    "hll": "Hsu-Linn-Lord (HLL)",
+    "en": "Edwards-Nunnally (EN)",
+    "nk": "Nunnally-Kotsch (NK)",
+    "ha": "Hageman-Arrindell (HA)",
+    "hlm": "Hierarchical linear model (HLM, 3+ timepoints)",
+}
+CUTOFFS = {
+    None: "No cutoff",
+    "a": "a: 2 SD beyond the pre mean",
+    "b": "b: 2 SD within the functional mean",
+    "c": "c: between the two populations",
+}
+
+st.title("Change")
+st.caption(
+    "Did members change from one timepoint to another, and for whom was the change larger "
+    "than measurement error (reliable change)?"
+)
+scope, scale = dashboard.filters(use="pre-post")
+labels = dashboard.timepoints(scope)
+if len(labels) < 2:
+    st.info(f"Change needs answers at two timepoints; this selection has {len(labels)}.")
+    st.stop()
+# One rule for the default pre and post, shared with the reports (analysis.timepoints).
+default = dashboard.pre_post(scope, scale)
+left, middle, right, far = st.columns(4)
+pre = left.selectbox(
+    "Before",
+    labels,
+    index=labels.index(default.pre) if default.pre in labels else 0,
+    key=keys.W_PRE,
+)
+post = middle.selectbox(
+    "After",
+    labels,
+    index=labels.index(default.post) if default.post in labels else len(labels) - 1,
+    key=keys.W_POST,
+)
+method = right.selectbox(
+    "Reliable change method", list(METHOD_NAMES), format_func=METHOD_NAMES.get, key=keys.W_METHOD
+)
+cutoff = far.selectbox("Clinical cutoff", list(CUTOFFS), format_func=CUTOFFS.get, key=keys.W_CUTOFF)
+try:
+    view = dashboard.change(scope, scale, pre, post, method, cutoff)
+except ValueError as error:
+    st.warning(str(error))
+    st.stop()
+dashboard.reading(view.reading)
+st.caption(f"Default timepoints: {default.rule}")
+for note in view.notes:
+    st.caption(note)
+
+change = view.change
+summary = queries.change_summary(view)
+st.table(summary.set_index("statistic"))
+rel = "–" if view.reliability is None else f"{view.reliability:.2f}"
+st.caption(f"Reliability used for reliable change: {rel} ({view.reliability_source}).")
+dashboard.download_table(summary, "change-summary")
+
+instrument = queries.instrument_by_id(scope.instrument)
+scale_name = instrument.scale(scale).name
+if method == "jt" and view.band is not None and len(view.members):
+    cutoff_value = view.result.cutoff.value if view.result.cutoff else None
+    figure = jacobson_plot(
+        view.members,
+        reliable_change=view.band,
+        cutoff=cutoff_value,
+        scale_name=scale_name,
+        axis_range=score_range(instrument, scale),
+    )
+    dashboard.chart(figure, view.members, "jacobson-plot")
+elif method != "jt":
+    st.caption("The Jacobson plot draws the Jacobson-Truax band; choose JT to see it.")
+
+if len(view.counts):
+    st.subheader("Reliable change by group")
+    dashboard.chart(category_bars(view.counts), view.counts, "reliable-change-by-group")
+
+if len(view.effects):
+    st.subheader("Effect size across programs and groups")
+    st.caption("d_z: mean change divided by the SD of the changes; the bar is its 95% CI.")
+    dashboard.chart(forest_plot(view.effects), view.effects, "effect-sizes")
+
+st.subheader("Members")
+dashboard.download_table(view.members, "change-members", "Download every member's change (CSV)")
+st.dataframe(view.members, hide_index=True)

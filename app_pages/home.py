@@ -1,0 +1,65 @@
+"""Home: programs and groups, recent and upcoming sessions, open disconnection alerts."""
+
+import datetime as dt
+
+import streamlit as st
+
+from ui import dashboard
+
+st.title("Mutuality")
+st.caption(
+    "See whether your relational groups heal: mutuality, authenticity and the five good "
+    "things, session by session, and pre/post change done right."
+)
+url, version = dashboard.database()
+today = dt.date.today()
+view = dashboard.home(url, version, today, dashboard.user())
+if view.programs.empty:
+    st.info("No programs yet. Start one on **Run a session**, or bring answers in on **Upload**.")
+    st.stop()
+dashboard.reading(view.reading)
+
+st.subheader("Open disconnection alerts")
+if view.alerts.empty:
+    st.success("No member or group dropped reliably at their latest session.")
+else:
+    st.caption(
+        "A drop larger than measurement error explains, at a group's latest session. In "
+        "Relational-Cultural Theory a disconnection that is noticed and repaired can make a "
+        "relationship stronger; one that is missed drives isolation."
+    )
+    for alert in view.alerts.to_dict("records"):
+        who = alert["member"] if alert["level"] == "member" else f"group {alert['group']}"
+        with st.container(border=True):
+            st.markdown(f"**{who}** · group {alert['group']} · session {alert['session']}")
+            st.write(alert["what happened"])
+            st.markdown(f"**What to do:** {alert['what to do']}")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Recent sessions")
+    if view.recent.empty:
+        st.caption("No sessions yet.")
+    else:
+        st.dataframe(
+            view.recent[["date", "group", "number", "status", "administrations"]],
+            hide_index=True,
+            column_config={"number": "session", "administrations": "answers stored"},
+        )
+with right:
+    st.subheader("Upcoming sessions")
+    if view.upcoming.empty:
+        st.caption("None planned. Plan the next one on **Run a session**.")
+    else:
+        st.dataframe(
+            view.upcoming[["date", "group", "number"]],
+            hide_index=True,
+            column_config={"number": "session"},
+        )
+
+st.subheader("Programs and groups")
+st.dataframe(
+    view.groups[["program", "name", "facilitator_code", "members"]],
+    hide_index=True,
+    column_config={"name": "group", "facilitator_code": "facilitator"},
+)

@@ -1,0 +1,101 @@
+"""Mutuality over time: the group's mean per session, the five good things, items, attendance."""
+
+import pandas as pd
+import streamlit as st
+
+from charts import attendance_heatmap, good_things_profile, item_heatmap, session_means_chart
+from charts.figures import FEW_ANSWERS
+from ui import dashboard, queries
+from ui import state as keys
+
+st.title("Mutuality over time")
+st.caption(
+    "Session by session: the group's mean with its 95% confidence band over each member's "
+    "own line (faint), which of the five good things grow, and who came."
+)
+scope, scale = dashboard.filters(use="per-session")
+view = dashboard.over_time(scope, scale)
+if view.means.empty:
+    st.info(
+        "No answers with a session number in this selection. Per-session questionnaires "
+        "(the Mutuality check-in) are answered in **Run a session** or uploaded with a "
+        "session column."
+    )
+    st.stop()
+dashboard.reading(view.reading)
+scale_name = queries.instrument_by_id(scope.instrument).scale(scale).name
+
+means = view.means[["group", "session", "n", "mean", "sd", "ci_low", "ci_high"]]
+figure = session_means_chart(
+    view.means,
+    view.trajectories,
+    scale_name=scale_name,
+    overall=view.overall,
+    y_range=view.score_range,
+)
+dashboard.chart(figure, means, "mean-per-session")
+low, high = view.score_range
+st.caption(
+    f"The axis shows the whole scale ({low:g} to {high:g}). A session with fewer than "
+    f"{FEW_ANSWERS} answers has an open marker and its number of answers (n=2): its mean "
+    "and band rest on very few members, and a band may run off the scale. Point at a "
+    "session to see how many answered."
+)
+
+st.subheader("Trend: mixed model")
+many_groups = scope.group is None
+fit = True
+if many_groups:
+    fit = st.toggle(
+        "Fit the mixed model across all groups in the selection (takes a while the first "
+        "time with many groups; choose one group in the sidebar for a quick fit)",
+        key=keys.W_FIT_TREND,
+    )
+if fit:
+    trend = dashboard.trend(scope, scale)
+    dashboard.reading(trend.reading)
+    result = trend.result
+    st.caption(
+        f"Model: {result.model}; slope per session {result.slope:.3f} "
+        f"(SE {result.slope_se:.3f}, p {result.slope_p:.3g}); members differ in their "
+        f"slopes by SD {result.sd_slope_member:.3f}. " + " ".join(result.notes)
+    )
+    if len(trend.group_slopes):
+        st.dataframe(trend.group_slopes, hide_index=True)
+        dashboard.download_table(trend.group_slopes, "slopes-per-group")
+
+if len(view.profile):
+    st.subheader("The five good things")
+    if len(view.later):
+        st.caption(
+            "Up to the last session most members reached; later sessions are left out until "
+            "more members have answered them."
+        )
+    dashboard.chart(good_things_profile(view.profile), view.profile, "five-good-things")
+
+st.subheader("Items")
+dashboard.chart(item_heatmap(view.item_means), view.item_means, "items-per-session")
+
+st.subheader("Attendance")
+marks = dashboard.attendance(scope.url, scope.program, scope.group, scope.user)
+if marks.empty:
+    st.caption("No attendance recorded in this selection.")
+else:
+    dashboard.reading(queries.attendance_reading(marks))
+    if scope.group is None or marks["member"].isna().all():
+        if scope.group is None:
+            st.caption("Choose one group in the sidebar to see each member's attendance.")
+        rate = (
+            marks.assign(present=marks["present"].astype(float))
+            .groupby(["group", "session"])["present"]
+            .mean()
+            .reset_index()
+        )
+        table = rate.pivot(index="group", columns="session", values="present")
+        # As text, so a session a group has not had is a blank cell, not "None".
+        table = table.map(lambda share: "" if pd.isna(share) else f"{share:.0%}")
+        table.columns = [f"session {c:g}" for c in table.columns]
+        st.dataframe(table)
+        dashboard.download_table(rate, "attendance-rate")
+    else:
+        dashboard.chart(attendance_heatmap(marks), marks, "attendance")

@@ -1,0 +1,59 @@
+"""Reports: the Excel workbook and the PDF report for a chosen program, group and dates."""
+
+import streamlit as st
+
+from ui import dashboard, queries
+from ui import state as keys
+
+st.title("Reports")
+st.caption(
+    "Every analysis of one questionnaire for the chosen scope: reliability, change with "
+    "every reliable change method, groups and session trends. The PDF hides groups and "
+    "cells with very few members, so no one's private answers can be read from it."
+)
+scope, _ = dashboard.filters(scale=False)
+state = st.session_state
+name = queries.report_name(scope)
+if state[keys.REPORT_SCOPE] != scope:
+    st.write(f"Report on **{scope.instrument}** answers of {scope.describe()}.")
+    if st.button("Prepare the report", type="primary", key="prepare_report"):
+        state[keys.REPORT_SCOPE] = scope
+        st.rerun()
+    st.stop()
+try:
+    files = dashboard.report_files(scope)
+except ValueError as error:
+    st.warning(str(error))
+    st.stop()
+dashboard.reading(
+    f"Report of {files.administrations} questionnaire(s) of {scope.describe()} is ready."
+)
+for line in files.key_results:
+    st.markdown(f"- {line}")
+if files.notice:
+    st.warning(
+        "These answers include a substance-use program's: both files carry the 42 CFR Part 2 "
+        "redisclosure notice. Share them only as that notice allows.",
+        icon=":material/gavel:",
+    )
+left, right = st.columns(2)
+left.download_button(
+    "Download the Excel workbook",
+    files.excel,
+    file_name=f"{name}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="download_excel",
+    icon=":material/table:",
+    on_click=dashboard.record_download,
+    args=(f"{name}.xlsx",),
+)
+right.download_button(
+    "Download the PDF report",
+    files.pdf,
+    file_name=f"{name}.pdf",
+    mime="application/pdf",
+    key="download_pdf",
+    icon=":material/picture_as_pdf:",
+    on_click=dashboard.record_download,
+    args=(f"{name}.pdf",),
+)

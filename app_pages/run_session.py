@@ -1,0 +1,371 @@
+"""Run a session: group and session, attendance, then the check-in on kiosk, phones or paper.
+
+The facilitator watches how many members have answered while they answer.
+"""
+
+import datetime as dt
+import time
+
+import streamlit as st
+
+from access.join_codes import session_code_expired
+from access.scope import visible_groups
+from measures import load_instrument
+from store.db import connect
+from store.repository import (
+    StoreError,
+    close_session,
+    create_member,
+    record_attendance,
+    save_administrations,
+)
+from store.sessions import (
+    answered_members,
+    attendance_of,
+    create_next_session,
+    group_roster,
+    group_sessions,
+    open_with_new_code,
+)
+from ui import access, kiosk_lock, staff_gate
+from ui import state as keys
+from ui.answers import CHECKIN
+from ui.paper import PaperEntryError, blank_grid, paper_administrations
+from ui.room import join_url, lan_address, new_join_code, qr_png
+
+NEW_SESSION = -1
+LIVE_REFRESH_SECONDS = 3
+
+state = st.session_state
+engine = connect()
+instrument = load_instrument(CHECKIN)
+
+st.title("Run a session")
+
+# --- 1. Group and session -------------------------------------------------------------------
+user = staff_gate.current_user()
+if user is None:  # the router shows this page only to signed-in staff
+    st.stop()
+# A facilitator sees only the groups they are linked to; administrators see every group.
+groups = visible_groups(engine, user)
+if groups.empty:
+    st.info(
+        "There are no groups you can run yet. Load the demo program with "
+        "`python -m store.demo`, or ask an administrator to add your group in Settings."
+    )
+    st.stop()
+
+group_labels = {
+    int(row.id): f"{row.program} · {row.name}" if row.program else row.name
+    for row in groups.itertuples()
+}
+group_ids = list(group_labels)
+if state[keys.RUN_GROUP_ID] not in group_labels:
+    state[keys.RUN_GROUP_ID] = group_ids[0]
+
+left, right = st.columns(2)
+with left:
+    group_id = st.selectbox(
+        "Group",
+        group_ids,
+        index=group_ids.index(state[keys.RUN_GROUP_ID]),
+        format_func=group_labels.get,
+        key=keys.W_GROUP,
+    )
+state[keys.RUN_GROUP_ID] = group_id
+group_row = groups.loc[groups["id"] == group_id].iloc[0]
+group_name = str(group_row["name"])
+program_name = None if group_row["program"] is None else str(group_row["program"])
+
+sessions = group_sessions(engine, group_id)
+by_id = {s.id: s for s in sessions}
+session_key = f"{keys.W_SESSION}_{group_id}"
+
+
+def _session_label(session_id: int) -> str:
+    if session_id == NEW_SESSION:
+        return "New session…"
+    session = by_id[session_id]
+    when = session.date.isoformat() if session.date else "no date"
+    return f"Session {session.number} · {when} · {session.stage}"
+
+
+def _create_session(date: dt.date) -> None:
+    try:
+        created = create_next_session(engine, group_name, program_name, date)
+    except StoreError as error:
+        state[keys.RUN_NOTICE] = str(error)
+        return
+    state[keys.RUN_SESSION_ID] = created.id
+    state[session_key] = created.id
+
+
+session_options = [*by_id, NEW_SESSION]
+if state.get(session_key) not in session_options:
+    if state[keys.RUN_SESSION_ID] in by_id:
+        state[session_key] = state[keys.RUN_SESSION_ID]
+    else:
+        state[session_key] = sessions[-1].id if sessions else NEW_SESSION
+else:
+    # The browser keeps showing the label it was last sent for the chosen session; setting
+    # the (unchanged) value again sends the current one, so "open for phones" or "ended"
+    # shows as soon as the session is opened or ended.
+    state[session_key] = state[session_key]
+with right:
+    # No index: the value comes from session state only (a default as well would make
+    # Streamlit warn that the widget's value was set twice).
+    session_id = st.selectbox(
+        "Session", session_options, format_func=_session_label, key=session_key
+    )
+
+if state[keys.RUN_NOTICE]:
+    st.error(state[keys.RUN_NOTICE])
+    state[keys.RUN_NOTICE] = None
+
+if session_id == NEW_SESSION:
+    next_number = (sessions[-1].number + 1) if sessions else 1
+    with st.container(border=True):
+        new_date = st.date_input(
+            f"Date of session {next_number}", value=dt.date.today(), key=keys.W_NEW_SESSION_DATE
+        )
+        st.button(
+            f"Create session {next_number}",
+            type="primary",
+            icon=":material/add:",
+            on_click=_create_session,
+            args=(new_date,),
+        )
+    st.stop()
+
+state[keys.RUN_SESSION_ID] = session_id
+session = by_id[session_id]
+
+# --- 2. Attendance --------------------------------------------------------------------------
+roster = group_roster(engine, group_id)
+marked = attendance_of(engine, session_id)
+st.header("Attendance", divider="gray")
+if not roster:
+    st.info("This group has no members yet: add their codes below.")
+else:
+    with st.form(f"attendance_{session_id}"):
+        st.caption("Tick everyone who is here today, then save.")
+        columns = st.columns(4)
+        ticks = {}
+        for index, code in enumerate(roster):
+            with columns[index % 4]:
+                ticks[code] = st.checkbox(
+                    code,
+                    value=marked.get(code, False),
+                    key=f"{keys.W_ATTENDANCE}_{session_id}_{code}",
+                )
+        if st.form_submit_button("Save attendance", icon=":material/how_to_reg:"):
+            try:
+                record_attendance(engine, group_name, session.number, ticks, program=program_name)
+            except StoreError as error:
+                st.error(str(error))
+            else:
+                marked = ticks
+                st.success(
+                    f"Attendance saved: {sum(ticks.values())} present, "
+                    f"{len(ticks) - sum(ticks.values())} absent."
+                )
+    if marked:
+        st.caption(f"Recorded: {sum(marked.values())} present of {len(roster)} members.")
+    else:
+        st.caption("No attendance recorded for this session yet.")
+
+with st.form(f"new_member_{session_id}", clear_on_submit=True):
+    new_code = st.text_input(
+        "Add a member code on the spot (a code, never a name)",
+        key=keys.W_NEW_MEMBER,
+        max_chars=100,
+        placeholder="for example M21",
+    )
+    if st.form_submit_button("Add and mark present", icon=":material/person_add:"):
+        try:
+            create_member(engine, new_code, group=group_name, program=program_name)
+            record_attendance(
+                engine, group_name, session.number, {new_code.strip(): True}, program=program_name
+            )
+        except StoreError as error:
+            st.error(str(error))
+        else:
+            st.rerun()
+
+
+# --- 3. Answers -----------------------------------------------------------------------------
+@st.fragment(run_every=LIVE_REFRESH_SECONDS)
+def live_count() -> None:
+    """How many members have answered, refreshed every few seconds while the page is open."""
+    answered = answered_members(engine, session_id, instrument.id)
+    here = attendance_of(engine, session_id)
+    expected = (
+        [c for c, present in here.items() if present] if here else group_roster(engine, group_id)
+    )
+    waiting = sorted(set(expected) - answered)
+    st.metric("Members who have answered", f"{len(answered)} of {len(expected)}")
+    if answered:
+        st.caption("Answered: " + ", ".join(sorted(answered)))
+    if waiting:
+        st.caption("Not yet: " + ", ".join(waiting))
+
+
+st.header(f"Check-in for session {session.number}", divider="gray")
+live_count()
+
+method = st.radio(
+    "How will members answer?",
+    ["Kiosk", "Phones", "Paper"],
+    captions=[
+        "This laptop passes from member to member.",
+        "Members open a link on their own phones.",
+        "Type in paper forms afterwards.",
+    ],
+    horizontal=True,
+    key=keys.W_COLLECT,
+)
+
+if method == "Kiosk":
+    st.markdown(
+        "Kiosk mode shows only the member form. To leave it you need the PIN you choose now "
+        f"({kiosk_lock.MIN_PIN_DIGITS}-{kiosk_lock.MAX_PIN_DIGITS} digits)."
+    )
+    with st.form("start_kiosk"):
+        pin = st.text_input("Choose a PIN", type="password", key=keys.W_KIOSK_PIN, max_chars=8)
+        start = st.form_submit_button("Start kiosk mode", type="primary", icon=":material/lock:")
+    if start:
+        try:
+            pin_hash = kiosk_lock.hash_pin(pin)
+        except kiosk_lock.PinError as error:
+            st.error(str(error))
+        else:
+            token = kiosk_lock.lock(pin_hash, session_id)
+            access.start_kiosk(state, pin_hash, session_id, token)
+            st.query_params[kiosk_lock.KIOSK_PARAMETER] = token
+            st.rerun()
+
+elif method == "Phones":
+    server_address = st.get_option("server.address") or ""
+    if server_address in ("localhost", "127.0.0.1", "::1"):
+        st.warning(
+            "The app is listening on this laptop only, so phones cannot reach it. Stop it and "
+            "start it with `make run-room`, which serves it on the room's network."
+        )
+    host = lan_address()
+    if host == "localhost":
+        st.warning(
+            "This laptop does not seem to be on a network. Join the room's Wi-Fi (or share a "
+            "hotspot) so members' phones can reach it."
+        )
+    if not session.is_open or not session.join_code:
+        st.markdown("Open the session to get a link and a QR code for members' phones.")
+        if st.button("Open for phones", type="primary", icon=":material/qr_code_2:"):
+            try:
+                open_with_new_code(engine, session_id, new_join_code)
+            except StoreError as error:
+                st.error(str(error))
+            else:
+                st.rerun()
+    elif session_code_expired(engine, session.join_code):
+        # An expired code no longer lets anyone in (access.join_codes); showing it would
+        # send members to a refusal.
+        st.warning(
+            f"The session code {session.join_code} has expired: phones can no longer join "
+            "with it. Give the session a new code and show the new QR code.",
+            icon=":material/timer_off:",
+        )
+        if st.button("Give a new code", type="primary", icon=":material/refresh:"):
+            try:
+                open_with_new_code(engine, session_id, new_join_code, renew=True)
+            except StoreError as error:
+                st.error(str(error))
+            else:
+                st.rerun()
+        if st.button("End session", icon=":material/stop_circle:", key="end_expired"):
+            close_session(engine, session_id)
+            st.rerun()
+    else:
+        url = join_url(session.join_code, host, int(st.get_option("server.port")))
+        qr_column, code_column = st.columns([2, 3])
+        with qr_column:
+            st.image(qr_png(url), caption="Scan with the phone's camera", width=320)
+        with code_column:
+            st.markdown("Session code")
+            st.markdown(f"# {session.join_code}")
+            st.markdown("Or type this address in the phone's browser:")
+            st.code(url, language=None)
+            st.caption(
+                "The link works only while the session is open. Ending the session closes it."
+            )
+            if st.button("End session", type="primary", icon=":material/stop_circle:"):
+                close_session(engine, session_id)
+                st.rerun()
+
+else:  # Paper
+    answered = answered_members(engine, session_id, instrument.id)
+    here = [c for c, present in marked.items() if present] if marked else roster
+    to_enter = [code for code in sorted(here) if code not in answered]
+    if answered:
+        st.caption(
+            "Already answered in this session (not in the grid): " + ", ".join(sorted(answered))
+        )
+    if not to_enter:
+        # The last forms were just saved: say so before saying nothing is left.
+        if state[keys.PAPER_SAVED]:
+            st.success(state[keys.PAPER_SAVED])
+            state[keys.PAPER_SAVED] = None
+        st.info("Everyone present has answered. Nothing to type in.")
+        st.stop()
+    st.markdown(
+        f"Type each member's answers ({instrument.response_scale.min:g} to "
+        f"{instrument.response_scale.max:g}; leave a cell empty for a skipped question, and a "
+        "whole row empty for a member without a form). Nothing is saved until every value is "
+        "valid."
+    )
+    with st.expander("The questions"):
+        st.markdown(
+            "\n".join(
+                f"{n}. {(item.text or {}).get('en', item.id)}"
+                for n, item in enumerate(instrument.items, start=1)
+            )
+        )
+    column_config = {"member": st.column_config.TextColumn("Member", disabled=True)}
+    for n, item in enumerate(instrument.items, start=1):
+        column_config[item.id] = st.column_config.TextColumn(
+            f"Q{n}", help=(item.text or {}).get("en", item.id), max_chars=4
+        )
+    edited = st.data_editor(
+        blank_grid(to_enter, instrument),
+        column_config=column_config,
+        hide_index=True,
+        num_rows="fixed",
+        key=f"{keys.W_PAPER_GRID}_{session_id}_{state[keys.PAPER_RUN]}",
+    )
+    if st.button("Save paper forms", type="primary", icon=":material/save:"):
+        state[keys.PAPER_PROBLEMS] = []
+        try:
+            batch = paper_administrations(edited, instrument, session)
+        except PaperEntryError as problems:
+            state[keys.PAPER_PROBLEMS] = problems.problems
+        else:
+            if not batch:
+                state[keys.PAPER_PROBLEMS] = ["The grid is empty: type at least one form."]
+            else:
+                result = save_administrations(engine, batch, source="paper forms")
+                if not result.committed:
+                    state[keys.PAPER_PROBLEMS] = [str(c) for c in result.conflicts]
+                else:
+                    state[keys.PAPER_SAVED] = (
+                        f"Stored {len(batch)} paper form(s) as staff-entered, "
+                        f"{time.strftime('%H:%M')}."
+                    )
+                    state[keys.PAPER_RUN] += 1
+                    st.rerun()
+    if state[keys.PAPER_PROBLEMS]:
+        st.error(
+            "Nothing was saved. Correct these values and save again:\n\n"
+            + "\n".join(f"- {problem}" for problem in state[keys.PAPER_PROBLEMS])
+        )
+    if state[keys.PAPER_SAVED]:
+        st.success(state[keys.PAPER_SAVED])
+        state[keys.PAPER_SAVED] = None

@@ -1,0 +1,452 @@
+"""Mutuality's command line, for evaluators and batch work.
+
+Each command is a few lines over a library call; the commands and their JSON are a contract
+(ARCHITECTURE.md, "Command line"). Bad input exits non-zero with a message naming the file,
+row, column and problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+EXIT_BAD_INPUT = 2
+
+
+# Output helpers ------------------------------------------------------------------------
+
+
+def _plain(value):
+    """JSON-safe value: NaN and infinities become null, numpy scalars plain Python."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return value
+
+
+def emit_json(payload: dict) -> None:
+    """Print one JSON object on stdout and nothing else."""
+    print(json.dumps(_plain(payload), ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def write_table(frame: pd.DataFrame, out: str | None) -> None:
+    """Write a table to csv or xlsx (by suffix), or to stdout as csv when `out` is None."""
+    from reports.safety import neutralise_formulas
+
+    frame = neutralise_formulas(frame)
+    if out is None:
+        frame.to_csv(sys.stdout, index=False)
+    elif Path(out).suffix.lower() == ".xlsx":
+        frame.to_excel(out, index=False)
+    else:
+        frame.to_csv(out, index=False)
+
+
+# Commands ------------------------------------------------------------------------------
+
+
+def cmd_instruments(args) -> int:
+    """List the built-in instrument library."""
+    from measures import builtin_instruments
+
+    instruments = builtin_instruments()
+    if args.json:
+        emit_json(
+            {
+                "instruments": [
+                    {
+                        "id": i.id,
+                        "name": i.name,
+                        "version": i.version,
+                        "use": i.use,
+                        "higher_is": i.higher_is,
+                        "normed": i.normed,
+                        "items": len(i.items),
+                        "scales": [s.id for s in i.scales],
+                        "languages": sorted({lang for it in i.items for lang in (it.text or {})}),
+                        "citation": i.citation,
+                        "license": i.license,
+                    }
+                    for i in instruments
+                ]
+            }
+        )
+    else:
+        for i in instruments:
+            scales = ", ".join(s.id for s in i.scales)
+            print(f"{i.id:22} {i.name} ({len(i.items)} items; scales: {scales})")
+    return 0
+
+
+def cmd_score(args) -> int:
+    """Score a wide or long response file: one row per administration."""
+    from ingest import read_responses, validate_responses
+    from measures import score
+
+    table = read_responses(args.input, instrument=args.instrument, mapping=args.mapping)
+    validate_responses(table).raise_for_errors()
+    scored = score(table.wide(), table.instrument)
+    write_table(scored, args.out)
+    if args.out:
+        print(
+            f"Scored {len(scored)} administration(s) of {table.instrument.id} -> {args.out}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def cmd_reliability(args) -> int:
+    """Reliability of each scale at each timepoint."""
+    from commands.reliability import reliability_command
+
+    return reliability_command(args, emit_json)
+
+
+def cmd_change(args) -> int:
+    """Pre/post change, reliable change and clinical significance."""
+    from commands.change import change_command
+
+    return change_command(args, emit_json)
+
+
+def cmd_groups(args) -> int:
+    """Members nested in groups: ICC(1), ICC(2), design effect, group means."""
+    from commands.groups import groups_command
+
+    return groups_command(args, emit_json)
+
+
+def cmd_trend(args) -> int:
+    """Trend of a scale over sessions (mixed model)."""
+    from commands.trend import trend_command
+
+    return trend_command(args, emit_json)
+
+
+def cmd_report(args) -> int:
+    """Excel (and optionally PDF) report of a response file."""
+    from commands.reports import report_command
+
+    return report_command(args)
+
+
+def cmd_template(args) -> int:
+    """A data-entry workbook for an instrument."""
+    from commands.reports import template_command
+
+    return template_command(args)
+
+
+def cmd_import(args) -> int:
+    """Import a response file into the database."""
+    from commands.store import import_command
+
+    return import_command(args)
+
+
+def cmd_export(args) -> int:
+    """Export every stored answer in the long format."""
+    from commands.store import export_command
+
+    return export_command(args)
+
+
+def cmd_backup(args) -> int:
+    """Back up the database."""
+    from commands.store import backup_command
+
+    return backup_command(args)
+
+
+def cmd_restore(args) -> int:
+    """Restore a SQLite backup."""
+    from commands.store import restore_command
+
+    return restore_command(args)
+
+
+def cmd_user_add(args) -> int:
+    """Add a staff user."""
+    from commands.users import user_add_command
+
+    return user_add_command(args)
+
+
+def cmd_user_reset_password(args) -> int:
+    """Reset a staff user's password."""
+    from commands.users import user_reset_password_command
+
+    return user_reset_password_command(args)
+
+
+def cmd_user_list(args) -> int:
+    """List staff users."""
+    from commands.users import user_list_command
+
+    return user_list_command(args)
+
+
+def cmd_member_withdraw(args) -> int:
+    """Delete a member's data everywhere."""
+    from commands.members import member_withdraw_command
+
+    return member_withdraw_command(args)
+
+
+def cmd_bundle_export(args) -> int:
+    """Write an encrypted transfer bundle."""
+    from commands.bundle import bundle_export_command
+
+    return bundle_export_command(args)
+
+
+def cmd_bundle_import(args) -> int:
+    """Import an encrypted transfer bundle."""
+    from commands.bundle import bundle_import_command
+
+    return bundle_import_command(args)
+
+
+# Parser --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command (each with help text)."""
+    parser = argparse.ArgumentParser(
+        prog="python cli.py",
+        description="Mutuality: outcomes of relational therapy groups, from the command line.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, handler, help_text):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    def instrument_option(p, required=True):
+        p.add_argument(
+            "--instrument",
+            required=required,
+            metavar="ID|PATH",
+            help="built-in instrument id (see `instruments`) or a path to your own YAML file",
+        )
+
+    def mapping_option(p):
+        p.add_argument(
+            "--mapping",
+            metavar="FILE",
+            help="YAML or csv file mapping your column names to ours (e.g. `ID: member`)",
+        )
+
+    def database_option(p):
+        p.add_argument(
+            "--database",
+            metavar="URL",
+            help="SQLAlchemy URL; defaults to $DATABASE_URL, then the local SQLite file",
+        )
+
+    p = command("instruments", cmd_instruments, "List the built-in instruments.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("score", cmd_score, "Score a response file: one row per administration.")
+    p.add_argument("input", metavar="INPUT", help="csv, xlsx, xls or ods file (long or wide)")
+    instrument_option(p)
+    p.add_argument("--out", metavar="FILE", help="csv or xlsx to write (default: stdout as csv)")
+    mapping_option(p)
+
+    p = command("reliability", cmd_reliability, "Reliability of each scale and timepoint.")
+    p.add_argument("input", metavar="INPUT", help="response file")
+    instrument_option(p)
+    p.add_argument("--scale", help="only this scale")
+    p.add_argument("--timepoint", help="only this timepoint")
+    p.add_argument(
+        "--missing",
+        choices=["pairwise", "listwise"],
+        default="pairwise",
+        help="missing-data handling (default pairwise, as psych::alpha)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("change", cmd_change, "Pre/post change, reliable change, clinical significance.")
+    p.add_argument("input", metavar="INPUT", help="response file")
+    instrument_option(p)
+    p.add_argument("--scale", required=True, help="scale id")
+    p.add_argument("--pre", required=True, metavar="T1", help="timepoint before")
+    p.add_argument("--post", required=True, metavar="T2", help="timepoint after")
+    p.add_argument(
+        "--method",
+        default="all",
+        choices=["jt", "gln", "hll", "en", "nk", "ha", "hlm", "all"],
+        help="reliable change method (default all)",
+    )
+    p.add_argument(
+        "--reliability",
+        type=float,
+        metavar="R",
+        help="reliability to use (default: the instrument's norms, else the sample alpha)",
+    )
+    p.add_argument("--cutoff", metavar="a|b|c|NUMBER", help="clinical cutoff")
+    p.add_argument("--functional-mean", type=float, metavar="M", help="functional population mean")
+    p.add_argument("--functional-sd", type=float, metavar="SD", help="functional population SD")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("groups", cmd_groups, "Members nested in groups: ICC and group means.")
+    p.add_argument("input", metavar="INPUT", help="response file")
+    instrument_option(p)
+    p.add_argument("--scale", required=True, help="scale id")
+    p.add_argument("--timepoint", help="timepoint (default: the first)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("trend", cmd_trend, "Trend of a scale over sessions (mixed model).")
+    p.add_argument("input", metavar="INPUT", help="response file")
+    instrument_option(p)
+    p.add_argument("--scale", required=True, help="scale id")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command("report", cmd_report, "Excel report (and PDF with --pdf) of a response file.")
+    p.add_argument("input", metavar="INPUT", help="response file")
+    instrument_option(p)
+    p.add_argument("--out", required=True, metavar="REPORT.xlsx", help="Excel file to write")
+    p.add_argument("--pdf", metavar="REPORT.pdf", help="also write a PDF report")
+    database_option(p)
+    p.add_argument(
+        "--part2-notice",
+        action="store_true",
+        help="add the 42 CFR Part 2 redisclosure notice (added anyway when the file's "
+        "programs are substance-use programs in the database)",
+    )
+
+    p = command("template", cmd_template, "Write a data-entry workbook for an instrument.")
+    instrument_option(p)
+    p.add_argument("--out", required=True, metavar="FILE.xlsx", help="workbook to write")
+
+    p = command("import", cmd_import, "Import a response file into the database.")
+    p.add_argument("input", metavar="INPUT", help="response file")
+    instrument_option(p, required=False)
+    mapping_option(p)
+    database_option(p)
+    p.add_argument(
+        "--replace", action="store_true", help="replace stored administrations whose answers differ"
+    )
+
+    p = command("export", cmd_export, "Export every stored answer (long format).")
+    p.add_argument("--out", required=True, metavar="FILE.csv|FILE.xlsx", help="file to write")
+    database_option(p)
+    p.add_argument(
+        "--deidentify",
+        action="store_true",
+        help="replace member codes with per-export pseudonyms and shift each member's dates",
+    )
+    p.add_argument(
+        "--coarsen-dates",
+        action="store_true",
+        help="with --deidentify: dates as their month (YYYY-MM) instead of shifted",
+    )
+
+    p = command("backup", cmd_backup, "Back up the database to a file.")
+    p.add_argument("--out", required=True, metavar="FILE", help="backup file to write")
+    database_option(p)
+
+    p = command("restore", cmd_restore, "Restore the SQLite database from a backup file.")
+    p.add_argument("backup", metavar="FILE", help="backup file written by `backup`")
+    database_option(p)
+
+    p = command("user", None, "Staff accounts: add a user, reset a password, list users.")
+    user = p.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+    for name, handler, help_text in (
+        ("add", cmd_user_add, "Add a staff user (password from a prompt or --password-file)."),
+        ("reset-password", cmd_user_reset_password, "Set a new password; lifts a lockout."),
+    ):
+        # No abbreviations: `--password SECRET` must fail, not read a file named SECRET.
+        q = user.add_parser(name, help=help_text, description=help_text, allow_abbrev=False)
+        q.set_defaults(handler=handler)
+        q.add_argument("username", metavar="USERNAME", help="the staff user's name")
+        if name == "add":
+            q.add_argument(
+                "--role",
+                required=True,
+                choices=["administrator", "facilitator", "evaluator"],
+                help="what the user may do (docs/security.md)",
+            )
+            q.add_argument(
+                "--group",
+                action="append",
+                metavar="[PROGRAM/]GROUP",
+                help="a facilitator's group (repeat for several)",
+            )
+        q.add_argument(
+            "--password-file", metavar="FILE", help="read the password from FILE, not a prompt"
+        )
+        database_option(q)
+    q = user.add_parser("list", help="List staff users.", description="List staff users.")
+    q.set_defaults(handler=cmd_user_list)
+    database_option(q)
+
+    p = command("member", None, "Members: withdraw one (delete their data everywhere).")
+    member = p.add_subparsers(dest="member_command", required=True, metavar="ACTION")
+    help_text = "Delete a member's answers, attendance and roster entry, on their request."
+    q = member.add_parser("withdraw", help=help_text, description=help_text)
+    q.set_defaults(handler=cmd_member_withdraw)
+    q.add_argument("code", metavar="CODE", help="the member's code")
+    q.add_argument("--yes", action="store_true", help="confirm without a prompt")
+    database_option(q)
+
+    p = command("bundle", None, "Encrypted transfer of a laptop's data to a central instance.")
+    bundle = p.add_subparsers(dest="bundle_command", required=True, metavar="ACTION")
+    help_text = "Write an encrypted, authenticated bundle of this database."
+    q = bundle.add_parser("export", help=help_text, description=help_text)
+    q.set_defaults(handler=cmd_bundle_export)
+    q.add_argument("--out", required=True, metavar="FILE", help="bundle file to write")
+    q.add_argument(
+        "--passphrase-file", required=True, metavar="P", help="file holding the passphrase"
+    )
+    database_option(q)
+    help_text = "Verify a bundle and import it (idempotent; nothing on a conflict)."
+    q = bundle.add_parser("import", help=help_text, description=help_text)
+    q.set_defaults(handler=cmd_bundle_import)
+    q.add_argument("bundle", metavar="FILE", help="bundle written by `bundle export`")
+    q.add_argument(
+        "--passphrase-file", required=True, metavar="P", help="file holding the passphrase"
+    )
+    database_option(q)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; known problems print a message and exit 2, never a traceback."""
+    from ingest import InputError
+    from measures import InstrumentError, ScoringError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (InputError, InstrumentError, ScoringError, ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as error:  # last resort: a message, not a traceback
+        if os.environ.get("MUTUALITY_DEBUG"):
+            raise
+        print(
+            f"error: unexpected {type(error).__name__}: {error}\n"
+            "(set MUTUALITY_DEBUG=1 to see the details, and please report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

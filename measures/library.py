@@ -1,0 +1,126 @@
+"""Finding and loading instrument definitions: the built-in library and users' own YAML files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from measures.schema import ID_PATTERN, Instrument
+
+INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
+
+
+class InstrumentError(ValueError):
+    """An instrument definition that cannot be used; the message names file, field and problem."""
+
+
+def _pattern_message(detail: dict) -> str:
+    allowed = (
+        "lowercase letters, digits and dashes, e.g. 'my-scale'"
+        if detail.get("ctx", {}).get("pattern") == ID_PATTERN
+        else "lowercase letters, digits and underscores, e.g. 'phq9_1'"
+    )
+    return f"{detail.get('input')!r} is not a valid id: use {allowed}"
+
+
+def _describe_validation_error(source: str, error: ValidationError) -> str:
+    problems = []
+    for detail in error.errors():
+        field = ".".join(str(part) for part in detail["loc"]) or "(top level)"
+        message = detail["msg"].removeprefix("Value error, ")
+        if detail["type"] == "missing":
+            message = "required field is missing"
+        elif detail["type"] == "extra_forbidden":
+            message = "unknown field (check the spelling; see docs/instruments.md)"
+        elif detail["type"] == "string_pattern_mismatch":
+            message = _pattern_message(detail)
+        problems.append(f"{source}: field '{field}': {message}")
+    return "\n".join(problems)
+
+
+def parse_instrument(text: str, source: str = "<text>") -> Instrument:
+    """Validate an instrument definition given as YAML text.
+
+    Raises
+    ------
+    InstrumentError
+        With one line per problem: ``source: field 'scales.0.items': ...``.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise InstrumentError(f"{source}: not valid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise InstrumentError(f"{source}: an instrument definition must be a YAML mapping")
+    try:
+        return Instrument.model_validate(data)
+    except ValidationError as error:
+        raise InstrumentError(_describe_validation_error(source, error)) from None
+
+
+def load_instrument_file(path: str | Path) -> Instrument:
+    """Load and validate one YAML file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InstrumentError(f"{path}: no such instrument file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InstrumentError(f"{path}: cannot be read ({error})") from None
+    return parse_instrument(text, source=str(path))
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> dict[str, Instrument]:
+    instruments = {}
+    for path in sorted(INSTRUMENTS_DIR.glob("*.yaml")):
+        instrument = load_instrument_file(path)
+        if instrument.id != path.stem:
+            raise InstrumentError(
+                f"{path}: field 'id': '{instrument.id}' must match the file name '{path.stem}'"
+            )
+        instruments[instrument.id] = instrument
+    return instruments
+
+
+def builtin_instruments() -> list[Instrument]:
+    """Every instrument in the built-in library, ordered by id."""
+    return list(_builtin().values())
+
+
+def load_instrument(reference: str | Path | Instrument) -> Instrument:
+    """An instrument from a built-in id (``phq9``) or a path to the user's own YAML file."""
+    if isinstance(reference, Instrument):
+        return reference
+    text = str(reference)
+    if text in _builtin():
+        return _builtin()[text]
+    path = Path(text)
+    if path.suffix.lower() in {".yaml", ".yml"} or path.exists():
+        return load_instrument_file(path)
+    raise InstrumentError(
+        f"'{text}' is neither a built-in instrument nor a YAML file. Built-in instruments: "
+        + ", ".join(_builtin())
+    )
+
+
+def detect_instrument(columns: Iterable[str]) -> Instrument | None:
+    """The built-in instrument whose item ids appear among `columns` (None if none does).
+
+    Item ids are unique across the library, so one matching column is enough; the
+    instrument matching the most columns wins.
+    """
+    names = {str(c).strip().lower() for c in columns}
+    best, best_count = None, 0
+    for instrument in _builtin().values():
+        count = len(names & set(instrument.item_ids))
+        if count > best_count:
+            best, best_count = instrument, count
+    return best

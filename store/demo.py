@@ -1,0 +1,104 @@
+"""Create the database and, on its first run, load the synthetic demo program.
+
+``python -m store.demo`` (run by ``make run``) migrates the database chosen by
+``$DATABASE_URL`` (default ``data/mutuality.sqlite``). Into an empty database it loads the
+demo program from ``sample_data/``: ``demo_roster.csv``, ``demo_sessions.csv``,
+``demo_attendance.csv`` and ``demo_long.csv`` (all synthetic; member codes, no names). When
+those files are missing the same program is generated in memory by
+``sample_data.generator.generate_program``. A database that already holds data is left as it
+is, so running this again adds nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+DEMO_FILES = {
+    "roster": "demo_roster.csv",
+    "sessions": "demo_sessions.csv",
+    "attendance": "demo_attendance.csv",
+    "responses": "demo_long.csv",
+}
+
+
+def demo_tables(folder: Path = SAMPLE_DATA) -> tuple[dict[str, pd.DataFrame], str]:
+    """The demo program's four tables, from the files in `folder` or generated; and the source."""
+    paths = {name: folder / filename for name, filename in DEMO_FILES.items()}
+    if all(path.exists() for path in paths.values()):
+        tables = {
+            name: pd.read_csv(path, dtype=str, keep_default_na=False).replace("", None)
+            for name, path in paths.items()
+        }
+        return tables, str(folder.name)
+    from sample_data.generator import generate_program
+
+    program = generate_program()
+    tables = {
+        "roster": program.roster,
+        "sessions": program.sessions,
+        "attendance": program.attendance,
+        "responses": program.responses_long,
+    }
+    return tables, "sample_data.generator"
+
+
+def load_demo(url: str | None = None, folder: Path = SAMPLE_DATA) -> dict[str, int] | None:
+    """Migrate the database at `url` and load the demo program if the database is empty.
+
+    Returns the rows added per table, or None when the database already held data.
+    """
+    from store.administration import administrations_from_table
+    from store.db import connect
+    from store.repository import load_program
+
+    engine = connect(url)
+    if _has_data(engine):
+        return None
+    tables, source = demo_tables(folder)
+    batch = administrations_from_table(tables["responses"], source=source, entered_by="demo loader")
+    return load_program(
+        engine,
+        tables["roster"],
+        tables["sessions"],
+        tables["attendance"],
+        batch,
+        only_into_empty=True,
+        source=source,
+    )
+
+
+def _has_data(engine) -> bool:
+    from store.repository import count_rows
+
+    counts = count_rows(engine)
+    return bool(counts["programs"] or counts["administrations"])
+
+
+def main(url: str | None = None, folder: Path = SAMPLE_DATA) -> int:
+    """Run the loader and say what it did."""
+    from store.db import database_url
+
+    target = database_url(url)
+    try:
+        added = load_demo(url, folder)
+    except (ValueError, OSError) as error:
+        print(f"error: the demo program could not be loaded: {error}", file=sys.stderr)
+        return 2
+    shown = target.split("@")[-1]
+    if added is None:
+        print(f"Database ready ({shown}); it already holds data, so no demo program was added.")
+    else:
+        print(
+            f"Database created ({shown}) with the synthetic demo program: "
+            + ", ".join(f"{n} {table}" for table, n in added.items())
+            + "."
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else None))

@@ -1,0 +1,205 @@
+"""Running a session: looking sessions up by id or phone code, and who has answered.
+
+The "Run a session" page, the kiosk and the phone form use these alongside
+`store.repository` (create_session, open_session, close_session, record_attendance,
+list_members, save_administration), which they complement: these functions work from a
+session's database id or join code, which is what the pages hold.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from store.repository import StoreError, create_session, open_session
+from store.schema import administrations, attendance, groups, members, programs, sessions
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One session, with the names of its group and program."""
+
+    id: int
+    group_id: int | None
+    group: str | None
+    program: str | None
+    number: int
+    date: dt.date | None
+    status: str
+    join_code: str | None
+    #: True once anything was recorded in the session (an answer or an attendance mark).
+    held: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        """True while members may answer in this session."""
+        return self.status == "open"
+
+    @property
+    def stage(self) -> str:
+        """``open for phones``, ``ended`` or ``not started``, as the facilitator sees it.
+
+        A closed session is "ended" once something was recorded in it (answers or
+        attendance), else "not started": the database keeps no separate mark of a session
+        that was opened and ended with nothing recorded.
+        """
+        if self.is_open:
+            return "open for phones"
+        return "ended" if self.held else "not started"
+
+
+_SESSION_QUERY = sa.select(
+    sessions.c.id,
+    sessions.c.group_id,
+    groups.c.name.label("group"),
+    programs.c.name.label("program"),
+    sessions.c.number,
+    sessions.c.date,
+    sessions.c.status,
+    sessions.c.join_code,
+    sa.or_(
+        sa.exists().where(administrations.c.session_id == sessions.c.id),
+        sa.exists().where(attendance.c.session_id == sessions.c.id),
+    ).label("held"),
+).select_from(
+    sessions.outerjoin(groups, groups.c.id == sessions.c.group_id).outerjoin(
+        programs, programs.c.id == groups.c.program_id
+    )
+)
+
+
+def _one(engine: Engine, condition: sa.ColumnElement[bool]) -> SessionInfo | None:
+    with engine.connect() as connection:
+        row = connection.execute(_SESSION_QUERY.where(condition)).first()
+    return SessionInfo(**row._mapping) if row else None
+
+
+def get_session(engine: Engine, session_id: int) -> SessionInfo | None:
+    """The session with this database id (None when there is none)."""
+    return _one(engine, sessions.c.id == int(session_id))
+
+
+def group_sessions(engine: Engine, group_id: int) -> list[SessionInfo]:
+    """The sessions of a group, by number."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            _SESSION_QUERY.where(sessions.c.group_id == int(group_id)).order_by(sessions.c.number)
+        ).all()
+    return [SessionInfo(**row._mapping) for row in rows]
+
+
+def find_open_session(engine: Engine, join_code: str) -> SessionInfo | None:
+    """The open session with this phone code; None when the code is unknown or closed."""
+    if not join_code:
+        return None
+    return _one(engine, (sessions.c.join_code == join_code) & (sessions.c.status == "open"))
+
+
+def create_next_session(
+    engine: Engine, group: str, program: str | None, date: dt.date | None
+) -> SessionInfo:
+    """Add the group's next session (its highest number + 1), closed until it is opened."""
+    with engine.connect() as connection:
+        group_ids = list(
+            connection.execute(
+                sa.select(groups.c.id)
+                .select_from(groups.outerjoin(programs, programs.c.id == groups.c.program_id))
+                .where(
+                    groups.c.name == group,
+                    programs.c.name == program
+                    if program is not None
+                    else groups.c.program_id.is_(None),
+                )
+            ).scalars()
+        )
+        if len(group_ids) != 1:
+            raise StoreError(f"there is no group {group!r} in program {program!r}")
+        highest = connection.execute(
+            sa.select(sa.func.max(sessions.c.number)).where(sessions.c.group_id == group_ids[0])
+        ).scalar()
+    session_id = create_session(engine, group, (highest or 0) + 1, date, program=program)
+    return get_session(engine, session_id)
+
+
+def open_with_new_code(
+    engine: Engine,
+    session_id: int,
+    new_code: Callable[[], str],
+    attempts: int = 20,
+    *,
+    renew: bool = False,
+) -> SessionInfo:
+    """Open the session for phones under a fresh code drawn by `new_code`; return it.
+
+    A session that is already open with a code keeps it, so a QR code on screen stays valid,
+    unless `renew` (its code has expired): then it gets a new code, and the new code's
+    lifetime starts now (the ``sessions.opened_at`` trigger of migration 0002). A drawn code
+    that another session already uses is drawn again.
+    """
+    session = get_session(engine, session_id)
+    if session is None:
+        raise StoreError(f"there is no session with id {session_id}")
+    if session.is_open and session.join_code and not renew:
+        return session
+    for _ in range(attempts):
+        code = new_code()
+        with engine.connect() as connection:
+            taken = connection.execute(
+                sa.select(sessions.c.id).where(sessions.c.join_code == code)
+            ).first()
+        if taken is None:
+            try:
+                open_session(engine, session_id, join_code=code)
+            except sa.exc.IntegrityError:
+                continue  # another session took the same code in between: draw again
+            return get_session(engine, session_id)
+    raise StoreError("could not draw an unused session code; try again")
+
+
+def attendance_of(engine: Engine, session_id: int) -> dict[str, bool]:
+    """Member code -> present, for members whose attendance is recorded in this session."""
+    query = (
+        sa.select(members.c.code, attendance.c.present)
+        .select_from(attendance.join(members, attendance.c.member_id == members.c.id))
+        .where(attendance.c.session_id == int(session_id))
+    )
+    with engine.connect() as connection:
+        return {row.code: bool(row.present) for row in connection.execute(query)}
+
+
+def group_roster(engine: Engine, group_id: int) -> list[str]:
+    """The member codes of a group, sorted."""
+    with engine.connect() as connection:
+        return sorted(
+            connection.execute(
+                sa.select(members.c.code).where(members.c.group_id == int(group_id))
+            ).scalars()
+        )
+
+
+def answered_members(engine: Engine, session_id: int, instrument: str) -> set[str]:
+    """Codes of members with a stored administration of `instrument` in this session."""
+    query = (
+        sa.select(members.c.code)
+        .select_from(administrations.join(members, administrations.c.member_id == members.c.id))
+        .where(
+            administrations.c.session_id == int(session_id),
+            administrations.c.instrument == instrument,
+        )
+    )
+    with engine.connect() as connection:
+        return set(connection.execute(query).scalars())
+
+
+def count_answered(engine: Engine, session_id: int, instrument: str) -> int:
+    """How many members have answered `instrument` in this session."""
+    query = sa.select(sa.func.count(sa.distinct(administrations.c.member_id))).where(
+        administrations.c.session_id == int(session_id),
+        administrations.c.instrument == instrument,
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar() or 0)

@@ -1,0 +1,332 @@
+"""A whole database as plain data, and back: what an offline transfer bundle carries.
+
+`dump_database` reads programs, groups, members, sessions, attendance and administrations
+(with their answers) into JSON-ready lists. `load_dump` writes such a dump into a database
+in ONE transaction, idempotently: rows already there are left alone, so loading the same
+dump twice adds nothing. Anything that contradicts what is stored (an administration with
+different answers, a member in another group, a session on another date, an attendance mark
+the other way round) is a conflict: every conflict is listed and nothing is written.
+
+Not carried: staff users, audit events, join codes and open/closed state (a transferred
+session arrives closed), item text (the instrument definitions are shipped with the app).
+Encryption is `privacy.bundle`'s job; this module only speaks SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from store.administration import Administration, AdministrationError
+from store.audit import BUNDLE_IMPORT, record_in
+from store.repository import Rollback, Roster, StoreError, save_in_transaction, write_transaction
+from store.schema import (
+    administrations,
+    attendance,
+    groups,
+    item_responses,
+    members,
+    programs,
+    sessions,
+)
+
+#: The tables a dump holds, in the order they are loaded.
+DUMP_TABLES = ("programs", "groups", "members", "sessions", "attendance", "administrations")
+_COUNTED = {
+    "programs": programs,
+    "groups": groups,
+    "members": members,
+    "sessions": sessions,
+    "attendance": attendance,
+    "administrations": administrations,
+}
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def dump_database(engine: Engine) -> dict[str, list[dict]]:
+    """Every program, group, member, session, attendance mark and administration as lists."""
+    g, p, m, s, a = groups, programs, members, sessions, administrations
+    with engine.connect() as c:
+        dump: dict[str, list[dict]] = {
+            "programs": [
+                {"name": r.name, "substance_use": bool(r.substance_use)}
+                for r in c.execute(sa.select(p.c.name, p.c.substance_use).order_by(p.c.id))
+            ],
+            "groups": [
+                {"program": r.program, "name": r.name, "facilitator_code": r.facilitator_code}
+                for r in c.execute(
+                    sa.select(p.c.name.label("program"), g.c.name, g.c.facilitator_code)
+                    .select_from(g.outerjoin(p))
+                    .order_by(g.c.id)
+                )
+            ],
+            "members": [
+                {"code": r.code, "group": r.group, "program": r.program}
+                for r in c.execute(
+                    sa.select(m.c.code, g.c.name.label("group"), p.c.name.label("program"))
+                    .select_from(m.outerjoin(g).outerjoin(p))
+                    .order_by(m.c.id)
+                )
+            ],
+            "sessions": [
+                {"group": r.group, "program": r.program, "number": r.number, "date": _iso(r.date)}
+                for r in c.execute(
+                    sa.select(
+                        g.c.name.label("group"), p.c.name.label("program"), s.c.number, s.c.date
+                    )
+                    .select_from(s.outerjoin(g, g.c.id == s.c.group_id).outerjoin(p))
+                    .order_by(s.c.id)
+                )
+            ],
+            "attendance": [
+                {
+                    "group": r.group,
+                    "program": r.program,
+                    "session": r.number,
+                    "member": r.code,
+                    "present": bool(r.present),
+                }
+                for r in c.execute(
+                    sa.select(
+                        g.c.name.label("group"),
+                        p.c.name.label("program"),
+                        s.c.number,
+                        m.c.code,
+                        attendance.c.present,
+                    )
+                    .select_from(
+                        attendance.join(s)
+                        .join(m, m.c.id == attendance.c.member_id)
+                        .outerjoin(g, g.c.id == s.c.group_id)
+                        .outerjoin(p)
+                    )
+                    .order_by(s.c.id, m.c.code)
+                )
+            ],
+        }
+        answers: dict[int, list[list]] = {}
+        for administration_id, item, value in c.execute(
+            sa.select(
+                item_responses.c.administration_id, item_responses.c.item, item_responses.c.value
+            ).order_by(item_responses.c.administration_id, item_responses.c.position)
+        ):
+            answers.setdefault(administration_id, []).append([item, value])
+        dump["administrations"] = [
+            {
+                "member": r.code,
+                "instrument": r.instrument,
+                "instrument_version": r.instrument_version,
+                "timepoint": r.timepoint,
+                "group": r.group,
+                "program": r.program,
+                "session": r.number,
+                "date": _iso(r.date),
+                "mode": r.mode,
+                "entered_by": r.entered_by,
+                "answers": answers.get(r.id, []),
+            }
+            for r in c.execute(
+                sa.select(
+                    a.c.id,
+                    m.c.code,
+                    a.c.instrument,
+                    a.c.instrument_version,
+                    a.c.timepoint,
+                    g.c.name.label("group"),
+                    p.c.name.label("program"),
+                    s.c.number,
+                    a.c.date,
+                    a.c.mode,
+                    a.c.entered_by,
+                )
+                .select_from(
+                    a.join(m, m.c.id == a.c.member_id)
+                    .outerjoin(g, g.c.id == m.c.group_id)
+                    .outerjoin(p, p.c.id == g.c.program_id)
+                    .outerjoin(s, s.c.id == a.c.session_id)
+                )
+                .order_by(a.c.id)
+            )
+        ]
+    return dump
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading a dump did: rows added per table, or the conflicts that stopped it."""
+
+    added: dict[str, int]
+    conflicts: list[str] = field(default_factory=list)
+    committed: bool = True
+
+    @property
+    def added_nothing(self) -> bool:
+        """True when every row in the dump was already stored."""
+        return not any(self.added.values())
+
+
+def _date(value: str | None, where: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise StoreError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _rows(dump: dict, table: str) -> list[dict]:
+    rows = dump.get(table, [])
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise StoreError(f"the transfer's {table!r} is not a list of records")
+    return rows
+
+
+def _counts(connection: Connection) -> dict[str, int]:
+    return {
+        name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for name, table in _COUNTED.items()
+    }
+
+
+def _load_programs(connection: Connection, roster: Roster, rows: list[dict]) -> None:
+    for row in rows:
+        name = str(row["name"])
+        flagged = bool(row.get("substance_use"))
+        stored = connection.execute(
+            sa.select(programs.c.substance_use).where(programs.c.name == name)
+        ).first()
+        # A substance-use flag only ever spreads: data under 42 CFR Part 2 on either side
+        # stays marked as such.
+        if stored is None:
+            roster.program(name, flagged)
+        else:
+            roster.program(name, True if flagged and not stored[0] else None)
+
+
+def _load_sessions(
+    connection: Connection, roster: Roster, rows: list[dict], conflicts: list[str]
+) -> None:
+    for row in rows:
+        group_id = roster.group(row.get("group"), row.get("program"))
+        number = int(row["number"])
+        date = _date(row.get("date"), f"session {number} of group {row.get('group')}")
+        session_id = roster.session(group_id, number, date)
+        stored = connection.execute(
+            sa.select(sessions.c.date).where(sessions.c.id == session_id)
+        ).scalar()
+        if date is not None and stored is not None and stored != date:
+            conflicts.append(
+                f"session {number} of group {row.get('group')}: stored on {stored}, "
+                f"the transfer says {date}"
+            )
+
+
+def _load_attendance(
+    connection: Connection, roster: Roster, rows: list[dict], conflicts: list[str]
+) -> None:
+    for row in rows:
+        group_id = roster.group(row.get("group"), row.get("program"))
+        session_id = roster.session(group_id, int(row["session"]))
+        member_id = roster.member(str(row["member"]), group_id)[0]
+        present = bool(row["present"])
+        stored = connection.execute(
+            sa.select(attendance.c.present).where(
+                attendance.c.session_id == session_id, attendance.c.member_id == member_id
+            )
+        ).first()
+        if stored is None:
+            connection.execute(
+                attendance.insert().values(
+                    session_id=session_id,
+                    member_id=member_id,
+                    present=present,
+                    recorded_at=dt.datetime.now(dt.UTC),
+                )
+            )
+        elif bool(stored[0]) != present:
+            conflicts.append(
+                f"attendance of member {row['member']} at session {row['session']} of group "
+                f"{row.get('group')}: stored {'present' if stored[0] else 'absent'}, the "
+                f"transfer says {'present' if present else 'absent'}"
+            )
+
+
+def _administration(row: dict) -> Administration:
+    return Administration(
+        member=str(row["member"]),
+        instrument=str(row["instrument"]),
+        instrument_version=str(row["instrument_version"]),
+        timepoint=str(row["timepoint"]),
+        answers={str(item): value for item, value in row["answers"]},
+        group=row.get("group"),
+        program=row.get("program"),
+        session=None if row.get("session") is None else int(row["session"]),
+        date=_date(row.get("date"), f"member {row['member']}, {row['instrument']}"),
+        mode=str(row.get("mode") or "imported"),
+        entered_by=row.get("entered_by"),
+    )
+
+
+def load_dump(
+    engine: Engine, dump: dict, *, who: str | None = None, source: str | None = None
+) -> LoadResult:
+    """Write a `dump_database` dump in one transaction; all of it or, on conflicts, nothing.
+
+    An audit event (`who`, `source` and the counts; no codes) records a committed load.
+    """
+    if not isinstance(dump, dict):
+        raise StoreError("the transfer holds no tables")
+
+    def work(connection: Connection) -> LoadResult:
+        before = _counts(connection)
+        roster = Roster(connection)
+        conflicts: list[str] = []
+        try:
+            _load_programs(connection, roster, _rows(dump, "programs"))
+            for row in _rows(dump, "groups"):
+                new = roster.group(row["name"], row.get("program"))
+                stored = connection.execute(
+                    sa.select(groups.c.facilitator_code).where(groups.c.id == new)
+                ).scalar()
+                wanted = row.get("facilitator_code")
+                if wanted and stored is None:
+                    roster.group(row["name"], row.get("program"), wanted)
+                elif wanted and stored != wanted:
+                    conflicts.append(
+                        f"group {row['name']}: facilitator {stored!r} stored, the transfer "
+                        f"says {wanted!r}"
+                    )
+            for row in _rows(dump, "members"):
+                try:
+                    roster.member(
+                        str(row["code"]), roster.group(row.get("group"), row.get("program"))
+                    )
+                except StoreError as error:
+                    conflicts.append(str(error))
+            _load_sessions(connection, roster, _rows(dump, "sessions"), conflicts)
+            _load_attendance(connection, roster, _rows(dump, "attendance"), conflicts)
+            for row in _rows(dump, "administrations"):
+                try:
+                    result = save_in_transaction(
+                        connection, roster, _administration(row), replace=False
+                    )
+                except StoreError as error:  # e.g. its member is in another group here
+                    conflicts.append(str(error))
+                    continue
+                if result.status == "conflict":
+                    conflicts.append(str(result))
+        except (KeyError, TypeError, AdministrationError) as error:
+            raise StoreError(f"the transfer is not in the expected form ({error})") from None
+        added = {k: v - before[k] for k, v in _counts(connection).items()}
+        if conflicts:
+            raise Rollback(LoadResult(added={}, conflicts=conflicts, committed=False))
+        record_in(connection, who, BUNDLE_IMPORT, {"source": source, "added": added})
+        return LoadResult(added=added)
+
+    return write_transaction(engine, work)

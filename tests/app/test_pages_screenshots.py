@@ -1,0 +1,100 @@
+"""Screenshots of every analysis page in a real headless Chromium, against the demo program.
+
+`streamlit run app.py` serves a SQLite database loaded with the demo program; each page is
+opened at laptop width and saved under tests/artifacts/ (ignored by git) for a person to
+look at. The test fails when a page shows an exception or never finishes running.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from access import accounts
+from store.db import connect, dispose
+from store.demo import load_demo
+from tests.conftest import unavailable
+from tests.e2e.conftest import CHROMIUM_ARGS, LAPTOP, serve_app
+from tests.e2e.member_steps import wait_for_app
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+#: Each page's link in the sidebar and a text the page must show.
+PAGES = {
+    "home": ("Home", "Open disconnection alerts"),
+    "upload": ("Upload", "Upload answers"),
+    "reliability": ("Reliability", "Cronbach's alpha"),
+    "change": ("Change", "reliably improved"),
+    "over_time": ("Mutuality over time", "Check-in total went from"),
+    "groups": ("Groups", "of the differences between members lie between groups"),
+    "reports": ("Reports", "Prepare the report"),
+    "settings": ("Settings", "Backup and restore"),
+}
+ADMIN, ADMIN_PASSWORD = "admin1", "kettle lantern orchard"  # synthetic test account
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("screenshots")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    load_demo(url)
+    accounts.add_user(connect(url), ADMIN, ADMIN_PASSWORD, "administrator", by="tests")
+    dispose(url)
+    environment = {**os.environ, "DATABASE_URL": url, "MUTUALITY_DATA_DIR": str(folder)}
+    with serve_app(environment, folder / "streamlit.log") as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = os.environ.get("MUTUALITY_CHROMIUM", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        unavailable(f"Chromium not found at {executable} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def settle(page, expected: str) -> None:
+    """Wait until the page shows `expected`, Streamlit has finished and charts have drawn."""
+    page.get_by_text(expected).first.wait_for(timeout=240_000)
+    wait_for_app(page)
+    # Plotly draws after Streamlit has finished: wait until every chart has its plot.
+    page.wait_for_function(
+        """() => {
+            const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+            const drawn = document.querySelectorAll(
+                '[data-testid="stPlotlyChart"] .js-plotly-plot .plot-container');
+            return drawn.length >= charts.length;
+        }""",
+        timeout=120_000,
+    )
+    page.wait_for_timeout(1000)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_screenshot(demo_app, browser, name):
+    link, expected = PAGES[name]
+    # Streamlit scrolls inside its main block, so a tall window shows the whole page.
+    context = browser.new_context(viewport={**LAPTOP, "height": 2400})
+    page = context.new_page()
+    try:
+        page.goto(demo_app)
+        page.get_by_label("Username", exact=True).fill(ADMIN)
+        page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign out").wait_for(timeout=60_000)
+        # A full page load would start a new, signed-out session: use the sidebar link.
+        page.get_by_role("link", name=link, exact=True).click()
+        settle(page, expected)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert expected in page.inner_text("body")
+    finally:
+        context.close()

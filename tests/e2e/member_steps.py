@@ -1,0 +1,51 @@
+"""What a member does in the browser, step by step (shared by the end-to-end tests)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+TIMEOUT = 20_000
+
+
+def wait_for_app(page: Page) -> None:
+    """Wait until Streamlit has finished running the script and replaced stale elements."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=TIMEOUT)
+    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=TIMEOUT)
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=TIMEOUT)
+
+
+def sign_in_and_open_run_session(page: Page, base_url: str) -> None:
+    """Sign the seeded facilitator in, then open "Run a session" from the sidebar.
+
+    (A full page load starts a new Streamlit session, so the sidebar link is used.)
+    """
+    from tests.app.session_seed import FACILITATOR, FACILITATOR_PASSWORD
+
+    page.goto(base_url)
+    wait_for_app(page)
+    page.get_by_label("Username").fill(FACILITATOR)
+    page.get_by_label("Password", exact=True).fill(FACILITATOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Run a session").click()
+    expect(page.get_by_role("heading", name="Run a session")).to_be_visible(timeout=TIMEOUT)
+    wait_for_app(page)
+
+
+def start_with_code(page: Page, code: str, *, label: str = "Or type your member code") -> None:
+    page.get_by_label(label).fill(code)
+    page.get_by_label(label).press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Start", exact=True).click()
+    expect(page.get_by_text("Question 1 of 10")).to_be_visible(timeout=TIMEOUT)
+
+
+def answer_question(page: Page, number: int, label: str, total: int = 10) -> None:
+    expect(page.get_by_text(f"Question {number} of {total}")).to_be_visible(timeout=TIMEOUT)
+    wait_for_app(page)
+    page.get_by_role("button", name=label, exact=True).click()
+    if number < total:
+        expect(page.get_by_text(f"Question {number + 1} of {total}")).to_be_visible(timeout=TIMEOUT)
+    else:
+        expect(page.get_by_role("heading", name="Check your answers")).to_be_visible(
+            timeout=TIMEOUT
+        )

@@ -1,0 +1,192 @@
+"""What the analysis pages share on screen: the filters, cached results, charts with downloads.
+
+The cached functions are `ui.queries` functions wrapped in ``st.cache_data``. Each takes a
+`queries.Scope` (or the database URL and data version), so a result is reused until the
+filters or the stored data change; `queries.data_version` is read once per run (a few
+counts), which is how a new upload or a finished session clears every cached result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from reports.safety import neutralise_formulas
+from store import audit
+from store.db import connect, database_url
+from ui import queries
+from ui import state as keys
+
+_cache = st.cache_data(show_spinner=False, max_entries=64)
+_slow_cache = st.cache_data(show_spinner="Computing… (only the first time)", max_entries=32)
+
+filter_choices = _cache(queries.filter_choices)
+home = _slow_cache(queries.home)
+reliability = _slow_cache(queries.reliability)
+change = _slow_cache(queries.change)
+over_time = _slow_cache(queries.over_time)
+trend = _slow_cache(queries.trend)
+groups = _slow_cache(queries.groups)
+timepoints = _cache(queries.timepoints)
+pre_post = _cache(queries.pre_post)
+attendance = _cache(queries.attendance)
+
+
+def database() -> tuple[str, str]:
+    """The database URL and the current version of its data."""
+    url = database_url()
+    return url, queries.data_version(url)
+
+
+def user():
+    """The signed-in staff member (the router has checked the sign-in), or None."""
+    signed_in = st.session_state.get(keys.STAFF_SESSION)
+    return getattr(signed_in, "user", None)
+
+
+def _index(options: list, value) -> int:
+    return options.index(value) if value in options else 0
+
+
+def filters(
+    *, scale: bool = True, dates: bool = True, use: str | None = None
+) -> tuple[queries.Scope, str | None]:
+    """The shared filters in the sidebar: program, group, instrument, scale, date range.
+
+    Values are copied into the FILTER_* keys of ui.state so they survive a page switch.
+    `use` (``pre-post`` or ``per-session``) lists instruments of that use first.
+    """
+    state = st.session_state
+    url, version = database()
+    choices = filter_choices(url, version, user())
+    with st.sidebar:
+        st.subheader("Filters")
+        programs = [None, *choices.programs]
+        program = st.selectbox(
+            "Program",
+            programs,
+            index=_index(programs, state[keys.FILTER_PROGRAM]),
+            format_func=lambda v: "All programs" if v is None else v,
+            key=keys.W_FILTER_PROGRAM,
+        )
+        state[keys.FILTER_PROGRAM] = program
+        group_names = [None, *choices.groups_of(program)]
+        group = st.selectbox(
+            "Group",
+            group_names,
+            index=_index(group_names, state[keys.FILTER_GROUP]),
+            format_func=lambda v: "All groups" if v is None else v,
+            key=keys.W_FILTER_GROUP,
+        )
+        state[keys.FILTER_GROUP] = group
+        instruments = choices.instruments
+        if use is not None:
+            instruments = sorted(instruments, key=lambda i: i.use != use)
+        names = {i.id: i.name for i in instruments}
+        ids = list(names)
+        instrument_id = st.selectbox(
+            "Questionnaire",
+            ids,
+            index=_index(ids, state[keys.FILTER_INSTRUMENT]),
+            format_func=names.get,
+            key=keys.W_FILTER_INSTRUMENT,
+        )
+        state[keys.FILTER_INSTRUMENT] = instrument_id
+        chosen_scale = None
+        if scale:
+            instrument = queries.instrument_by_id(instrument_id)
+            scales = {s.id: s.name for s in instrument.scales}
+            scale_ids = list(scales)
+            chosen_scale = st.selectbox(
+                "Scale",
+                scale_ids,
+                index=_index(scale_ids, state[keys.FILTER_SCALE]),
+                format_func=scales.get,
+                key=keys.W_FILTER_SCALE,
+            )
+            state[keys.FILTER_SCALE] = chosen_scale
+        date_from = date_to = None
+        if dates and choices.first_date is not None:
+            first = min(choices.first_date, choices.first_date - dt.timedelta(days=31))
+            last = choices.last_date + dt.timedelta(days=31)
+            kept = state[keys.FILTER_DATES]
+            picked = st.date_input(
+                "Dates",
+                value=tuple(kept) if kept else (first, last),
+                min_value=first - dt.timedelta(days=3650),
+                max_value=last + dt.timedelta(days=3650),
+                key=keys.W_FILTER_DATES,
+                help="Only answers given between these dates (inclusive).",
+            )
+            if isinstance(picked, tuple) and len(picked) == 2:
+                state[keys.FILTER_DATES] = picked
+                if picked != (first, last):
+                    date_from, date_to = picked
+    scope = queries.Scope(
+        url=url,
+        version=version,
+        instrument=instrument_id,
+        program=program,
+        group=group,
+        date_from=date_from,
+        date_to=date_to,
+        user=user(),
+    )
+    return scope, chosen_scale
+
+
+def reading(text: str) -> None:
+    """The one-line plain-words reading of a result."""
+    st.info(text, icon=":material/lightbulb:")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A frame as CSV with formulas neutralised (reports.safety), for st.download_button."""
+    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
+
+
+def record_download(file_name: str, rows: int | None = None) -> None:
+    """Write an audit entry for a file the signed-in user downloads (an export of data)."""
+    signed_in = user()
+    detail = {"file": file_name, "page": "app"}
+    if rows is not None:
+        detail["rows"] = rows
+    audit.record(connect(database_url()), getattr(signed_in, "username", None), audit.EXPORT,
+                 detail)  # fmt: skip
+
+
+def download_table(frame: pd.DataFrame, name: str, label: str = "Download the table (CSV)"):
+    """A download button for `frame` as CSV (formulas neutralised); the download is audited."""
+    st.download_button(
+        label,
+        csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+        icon=":material/download:",
+        on_click=record_download,
+        args=(f"{name}.csv", len(frame)),
+    )
+
+
+def chart(figure: go.Figure, data: pd.DataFrame, name: str) -> None:
+    """A Plotly chart with its data as CSV; the PNG comes from the chart's own camera button."""
+    st.plotly_chart(
+        figure,
+        config={
+            "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2},
+        },
+        key=f"chart_{name}",
+    )
+    left, right = st.columns([1, 3])
+    with left:
+        download_table(data, name, "Chart data (CSV)")
+    with right:
+        st.caption("To save the chart as a PNG picture, use the camera button at its top right.")
+
+
+report_files = _slow_cache(queries.report_files)

@@ -1,0 +1,356 @@
+"""The member form, shared by the kiosk and the phone page.
+
+A member picks or types their code, answers one question per screen with large buttons, may
+skip a question or go back, reviews the answers, sends them and sees a thank-you. On the kiosk
+the screen then starts again for the next person. Every word comes from ui.strings (English
+and Spanish); question wording and answer labels come from the instrument file.
+
+The answers are stored through store/ only, as one administration (mode "self-completed", or
+"read aloud" when the member used the "Read it to me" button).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import MutableMapping
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from measures import Instrument, load_instrument
+from store import sessions as session_store
+from store.repository import save_administration
+from ui import state as keys
+from ui.answers import CHECKIN, build_administration, roster_code
+from ui.speech import read_aloud_button, spoken_text
+from ui.strings import LANGUAGES, SPEECH_LANGUAGE, text
+
+#: Seconds the kiosk shows the thank-you before it starts again for the next person.
+KIOSK_RESET_SECONDS = 8
+
+
+# --- state transitions (callbacks) ---------------------------------------------------------
+
+
+def current_language(state: MutableMapping[str, Any]) -> str:
+    """The member's chosen language code ("en" or "es")."""
+    return state[keys.FORM_LANGUAGE] if state[keys.FORM_LANGUAGE] in LANGUAGES else "en"
+
+
+_language = current_language
+
+
+def _on_screen(state: MutableMapping[str, Any], step: int) -> bool:
+    # A double tap, or a tap on a button of the previous screen still being replaced, must
+    # not answer or skip the next question: act only if `step` is still on screen.
+    return state[keys.FORM_PHASE] == "question" and state[keys.FORM_STEP] == step
+
+
+def _answer(
+    state: MutableMapping[str, Any], step: int, item: str, value: float, last: bool
+) -> None:
+    if not _on_screen(state, step):
+        return
+    state[keys.FORM_ANSWERS] = {**state[keys.FORM_ANSWERS], item: value}
+    _advance(state, last)
+
+
+def _skip(state: MutableMapping[str, Any], step: int, item: str, last: bool) -> None:
+    if not _on_screen(state, step):
+        return
+    answers = dict(state[keys.FORM_ANSWERS])
+    answers.pop(item, None)
+    state[keys.FORM_ANSWERS] = answers
+    _advance(state, last)
+
+
+def _advance(state: MutableMapping[str, Any], last: bool) -> None:
+    if last or state.get(keys.FORM_EDITING):
+        state[keys.FORM_PHASE] = "review"
+        state[keys.FORM_EDITING] = False
+    else:
+        state[keys.FORM_STEP] += 1
+
+
+def _back(state: MutableMapping[str, Any], step: int) -> None:
+    if _on_screen(state, step):
+        state[keys.FORM_STEP] = max(0, step - 1)
+
+
+def _change(state: MutableMapping[str, Any], step: int) -> None:
+    if state[keys.FORM_PHASE] != "review":
+        return
+    state[keys.FORM_STEP] = step
+    state[keys.FORM_PHASE] = "question"
+    state[keys.FORM_EDITING] = True
+
+
+def _read_aloud(state: MutableMapping[str, Any]) -> None:
+    state[keys.FORM_READ_ALOUD] = True
+
+
+def _set_language(state: MutableMapping[str, Any]) -> None:
+    chosen = state.get(keys.W_LANGUAGE)
+    if chosen in LANGUAGES:
+        state[keys.FORM_LANGUAGE] = chosen
+
+
+def _next_person(state: MutableMapping[str, Any]) -> None:
+    keys.reset_form(state)
+
+
+# --- screens --------------------------------------------------------------------------------
+
+
+def _language_switch(state: MutableMapping[str, Any]) -> None:
+    state[keys.W_LANGUAGE] = _language(state)
+    st.radio(
+        text("language", _language(state)),
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        horizontal=True,
+        key=keys.W_LANGUAGE,
+        on_change=_set_language,
+        args=(state,),
+    )
+
+
+def _code_screen(
+    engine: Engine,
+    session: session_store.SessionInfo,
+    instrument: Instrument,
+    state: MutableMapping[str, Any],
+) -> None:
+    lang = _language(state)
+    st.markdown(f"# {text('title', lang)}")
+    st.markdown(f"### {text('intro', lang)}")
+    notice = state[keys.FORM_NOTICE]
+    if notice:
+        message_key, values = notice
+        st.warning(text(message_key, lang, **values), icon=":material/info:")
+
+    codes = session_store.group_roster(engine, session.group_id) if session.group_id else []
+    marked = session_store.attendance_of(engine, session.id)
+    # The list offers members ticked present (the whole roster when no register was taken);
+    # a late arrival on the roster can still type their code.
+    present = sorted(c for c, here in marked.items() if here) if marked else codes
+    answered = session_store.answered_members(engine, session.id, instrument.id)
+    waiting = [code for code in present if code not in answered]
+    run = state[keys.FORM_RUN]
+    picked = st.selectbox(
+        text("pick_code", lang),
+        options=waiting,
+        index=None,
+        placeholder=text("pick_code_placeholder", lang),
+        key=f"{keys.W_PICK_CODE}_{run}",
+    )
+    typed = st.text_input(text("type_code", lang), key=f"{keys.W_TYPE_CODE}_{run}", max_chars=100)
+    if st.button(text("start", lang), type="primary", width="stretch"):
+        typed = (typed or "").strip()
+        # Typed codes match the roster ignoring case and spaces; the stored spelling is used.
+        code = roster_code(typed, codes) if typed else picked
+        if not typed and not picked:
+            state[keys.FORM_NOTICE] = ("need_code", {})
+        elif code is None:
+            state[keys.FORM_NOTICE] = ("code_unknown", {"code": typed})
+        elif code in answered:
+            state[keys.FORM_NOTICE] = ("already_answered", {"code": code})
+        else:
+            keys.reset_form(state)
+            state[keys.FORM_MEMBER] = code
+            state[keys.FORM_PHASE] = "question"
+        st.rerun()
+
+
+def _question_screen(instrument: Instrument, state: MutableMapping[str, Any]) -> None:
+    lang = _language(state)
+    total = len(instrument.items)
+    step = min(state[keys.FORM_STEP], total - 1)
+    item = instrument.items[step]
+    last = step == total - 1
+    answers = state[keys.FORM_ANSWERS]
+    rs = instrument.response_scale
+    labels = (rs.labels or {}).get(lang) or (rs.labels or {}).get("en") or []
+    values = rs.points
+    if len(labels) != len(values):
+        labels = [f"{value:g}" for value in values]
+
+    st.markdown(f"**{text('hello', lang, code=state[keys.FORM_MEMBER])}**")
+    st.progress(
+        step / total,
+        text=f"{text('question_of', lang, number=step + 1, total=total)} · "
+        f"{text('progress', lang, answered=len(answers), total=total)}",
+    )
+    question = (item.text or {}).get(lang) or (item.text or {}).get("en") or item.id
+    st.markdown(f"## {question}")
+    read_aloud_button(
+        spoken_text(question, labels, values),
+        label=text("read_to_me", lang),
+        lang=SPEECH_LANGUAGE[lang],
+        key=f"{keys.W_SPEAK}_{item.id}_{lang}",
+        on_read=lambda: _read_aloud(state),
+    )
+    chosen = answers.get(item.id)
+    for value, label in zip(values, labels, strict=True):
+        is_chosen = chosen is not None and float(chosen) == float(value)
+        # The chosen answer is marked in words and with a tick, never by colour alone.
+        caption = f"{value:g} · {label}"
+        st.button(
+            f"**✓ {caption} ({text('chosen', lang)})**" if is_chosen else f"**{caption}**",
+            key=f"{keys.W_ANSWER}_{item.id}_{value:g}",
+            type="primary" if is_chosen else "secondary",
+            width="stretch",
+            on_click=_answer,
+            args=(state, step, item.id, value, last),
+        )
+    left, right = st.columns(2)
+    with left:
+        if step > 0 and not state.get(keys.FORM_EDITING):
+            st.button(
+                text("back", lang),
+                key=f"{keys.W_BACK}_{item.id}",
+                icon=":material/arrow_back:",
+                width="stretch",
+                on_click=_back,
+                args=(state, step),
+            )
+    with right:
+        st.button(
+            text("skip", lang),
+            key=f"{keys.W_SKIP}_{item.id}",
+            icon=":material/skip_next:",
+            width="stretch",
+            on_click=_skip,
+            args=(state, step, item.id, last),
+        )
+
+
+def _review_screen(
+    engine: Engine,
+    session: session_store.SessionInfo,
+    instrument: Instrument,
+    state: MutableMapping[str, Any],
+    kiosk: bool,
+) -> None:
+    lang = _language(state)
+    st.markdown(f"# {text('review_title', lang)}")
+    st.markdown(f"### {text('review_intro', lang)}")
+    rs = instrument.response_scale
+    labels = (rs.labels or {}).get(lang) or (rs.labels or {}).get("en") or []
+    by_value = dict(zip(rs.points, labels, strict=False))
+    answers = state[keys.FORM_ANSWERS]
+    for step, item in enumerate(instrument.items):
+        question = (item.text or {}).get(lang) or (item.text or {}).get("en") or item.id
+        value = answers.get(item.id)
+        shown = (
+            f"{value:g} · {by_value.get(float(value), '')}"
+            if value is not None
+            else f"— {text('skipped', lang)}"
+        )
+        with st.container(border=True):
+            st.markdown(f"**{step + 1}. {question}**  \n{shown}")
+            st.button(
+                text("change", lang, number=step + 1),
+                key=f"{keys.W_CHANGE}_{item.id}",
+                icon=":material/edit:",
+                on_click=_change,
+                args=(state, step),
+            )
+    if st.button(text("submit", lang), type="primary", width="stretch", icon=":material/send:"):
+        _submit(engine, session, instrument, state, kiosk)
+
+
+def _submit(
+    engine: Engine,
+    session: session_store.SessionInfo,
+    instrument: Instrument,
+    state: MutableMapping[str, Any],
+    kiosk: bool,
+) -> None:
+    lang = _language(state)
+    member = state[keys.FORM_MEMBER]
+    current = session_store.get_session(engine, session.id)
+    # A phone whose session was ended while the member answered must not store answers.
+    if current is None or (not kiosk and not current.is_open):
+        st.error(text("session_closed", lang))
+        return
+    if member in session_store.answered_members(engine, session.id, instrument.id):
+        keys.reset_form(state)
+        state[keys.FORM_NOTICE] = ("already_answered", {"code": member})
+        st.rerun()
+    administration = build_administration(
+        member=member,
+        instrument=instrument,
+        session=current,
+        answers=state[keys.FORM_ANSWERS],
+        mode="read aloud" if state[keys.FORM_READ_ALOUD] else "self-completed",
+    )
+    try:
+        result = save_administration(engine, administration)
+    except ValueError:
+        result = None
+    if result is None or result.status not in ("stored", "unchanged"):
+        st.error(text("save_failed", lang))
+        return
+    state[keys.FORM_PHASE] = "thanks"
+    state[keys.FORM_THANKED_AT] = time.time()
+    st.rerun()
+
+
+def _thanks_screen(state: MutableMapping[str, Any], kiosk: bool) -> None:
+    lang = _language(state)
+    st.markdown(f"# {text('thanks_title', lang)}")
+    st.markdown(f"## {text('thanks_body', lang)}")
+    if not kiosk:
+        st.markdown(f"### {text('thanks_phone', lang)}")
+        return
+    st.markdown(f"### {text('kiosk_resets', lang)}")
+    st.button(
+        text("next_person", lang),
+        type="primary",
+        width="stretch",
+        on_click=_next_person,
+        args=(state,),
+    )
+    _reset_after_pause(state)
+
+
+@st.fragment(run_every=2)
+def _reset_after_pause(state: MutableMapping[str, Any]) -> None:
+    thanked_at = state.get(keys.FORM_THANKED_AT)
+    if thanked_at is not None and time.time() - thanked_at >= KIOSK_RESET_SECONDS:
+        keys.reset_form(state)
+        st.rerun(scope="app")
+
+
+def render_member_form(
+    engine: Engine,
+    session: session_store.SessionInfo | None,
+    *,
+    kiosk: bool,
+    instrument_id: str = CHECKIN,
+    refusal: tuple[str, dict[str, object]] = ("session_closed", {}),
+) -> None:
+    """Show the member form for `session` (kiosk: resets for the next person after thanks).
+
+    With no session (an unknown, closed or expired session code) the member sees `refusal`
+    (a ui.strings key and its values) in their language, and nothing can be answered.
+    """
+    state = st.session_state
+    instrument = load_instrument(instrument_id)
+    _language_switch(state)
+    if session is None:
+        message, values = refusal
+        st.markdown(f"# {text('title', _language(state))}")
+        st.error(text(message, _language(state), **values), icon=":material/block:")
+        return
+    phase = state[keys.FORM_PHASE]
+    if phase == "question" and state[keys.FORM_MEMBER]:
+        _question_screen(instrument, state)
+    elif phase == "review" and state[keys.FORM_MEMBER]:
+        _review_screen(engine, session, instrument, state, kiosk)
+    elif phase == "thanks":
+        _thanks_screen(state, kiosk)
+    else:
+        _code_screen(engine, session, instrument, state)

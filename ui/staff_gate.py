@@ -1,0 +1,46 @@
+"""The staff side of the router: who is signed in, and which pages their role may open.
+
+app.py asks `current_user` on every run (it also ends idle sessions), shows only the sign-in
+page to nobody, and passes its staff navigation through `allowed`, so a page a role may not
+open is not in the navigation at all: it cannot be reached, not even by typing its URL.
+The rules live in access.roles; this module only applies them to Streamlit objects.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from access import browser, roles
+from access.accounts import StaffUser
+from store.db import connect
+from ui import state as keys
+
+
+def current_user() -> StaffUser | None:
+    """The signed-in staff member at this browser (None: show the sign-in page)."""
+    return browser.current_user(
+        st.session_state, keys.STAFF_SESSION, keys.STAFF_NOTICE, engine=connect()
+    )
+
+
+def _page_name(page) -> str:
+    # A page's URL path is its file name without .py; the default page's is "" (Home).
+    return page.url_path or "home"
+
+
+def allowed(sections: dict[str, list], role: str) -> dict[str, list]:
+    """The navigation sections with only the pages `role` may open (empty sections dropped)."""
+    kept = {
+        name: [page for page in pages if roles.may_see_page(role, _page_name(page))]
+        for name, pages in sections.items()
+    }
+    return {name: pages for name, pages in kept.items() if pages}
+
+
+def sign_out_button(user: StaffUser) -> None:
+    """The signed-in user's name, role and a sign-out button, in the sidebar."""
+    with st.sidebar:
+        st.caption(f"Signed in as **{user.username}** ({user.role})")
+        if st.button("Sign out", icon=":material/logout:"):
+            browser.sign_out(st.session_state, keys.STAFF_SESSION, connect())
+            st.rerun()
