@@ -40,9 +40,10 @@ def report_command(args) -> int:
     from pathlib import Path
 
     from ingest import read_responses, validate_responses
+    from privacy.suppression import MIN_CELL_SIZE
     from reports.content import report_content
     from reports.excel import write_excel_report
-    from reports.pdf import MIN_CELL_SIZE, write_pdf_report
+    from reports.pdf import write_pdf_report
 
     for option, path, suffix in (("--out", args.out, ".xlsx"), ("--pdf", args.pdf, ".pdf")):
         if path is not None and Path(path).suffix.lower() != suffix:

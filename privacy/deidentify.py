@@ -11,8 +11,7 @@ Decisions (docs/security.md explains them):
   administrations stay true (pre to post is still 10 weeks), but no date is a real one,
   and members of one group no longer line up on the same calendar day. On request dates are
   coarsened to the month instead (``2025-03``, not shifted), for reports by calendar month.
-- Aggregates suppress counts from 1 to 4 (`SMALL_CELL`): the count shows as ``<5`` and the
-  statistics computed from those few people are blanked.
+- Aggregate tables suppress small cells: privacy.suppression.
 """
 
 from __future__ import annotations
@@ -20,15 +19,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
-#: Counts below this are suppressed in aggregate outputs.
-SMALL_CELL = 5
 #: Largest date shift in days (about six months either way).
 MAX_SHIFT_DAYS = 182
-SUPPRESSED = "<5"
 
 
 def new_export_key() -> bytes:
@@ -123,40 +119,3 @@ def deidentify_responses(
     key = key or new_export_key()
     result = coarsen_dates(frame) if coarsen else shift_dates(frame, key)
     return pseudonymise(result, key, member_columns)
-
-
-def suppress_small_counts(
-    frame: pd.DataFrame,
-    count_column: str = "n",
-    dependent_columns: Iterable[str] | None = None,
-    threshold: int = SMALL_CELL,
-) -> pd.DataFrame:
-    """A copy where counts of 1 to `threshold - 1` read ``<5`` and their statistics are blank.
-
-    Parameters
-    ----------
-    frame
-        An aggregate table (one row per group, session, category, ...).
-    count_column
-        The column holding how many people a row summarises.
-    dependent_columns
-        Columns computed from those people (mean, sd, ci, ...). Default: every numeric
-        column other than `count_column`.
-    threshold
-        Counts below it (and above 0) are suppressed; 5 by default.
-    """
-    if count_column not in frame:
-        raise ValueError(f"the table has no count column {count_column!r} to check")
-    result = frame.copy()
-    counts = pd.to_numeric(result[count_column], errors="coerce")
-    small = counts.notna() & (counts > 0) & (counts < threshold)
-    if dependent_columns is None:
-        dependent_columns = [
-            c
-            for c in result.columns
-            if c != count_column and pd.api.types.is_numeric_dtype(result[c])
-        ]
-    for column in dependent_columns:
-        result[column] = result[column].astype(object).where(~small, None)
-    result[count_column] = result[count_column].astype(object).where(~small, SUPPRESSED)
-    return result

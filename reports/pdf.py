@@ -13,15 +13,14 @@ and the first page says whether suppression applied. Counts that add up to a tot
 beside them (reliable change categories, groups' members) get complementary suppression: when
 one is hidden, the next smallest is hidden too, so the first cannot be worked out by
 subtraction. A substance-use program's report carries the 42 CFR Part 2 notice on its first
-page (``ReportContent.notice``). The Excel report, for the evaluator who
-holds the data, has no suppression.
+page (``ReportContent.notice``). The Excel report suppresses the same way for a
+user who may not see member codes (privacy.suppression).
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -46,10 +45,9 @@ from reportlab.platypus import (  # noqa: E402
     TableStyle,
 )
 
+from privacy.suppression import MIN_CELL_SIZE, Suppressor  # noqa: E402
 from reports.content import METHOD_NAMES, ChangeSection, ReportContent, p_words, words  # noqa: E402
 
-#: Default smallest group or cell shown in aggregate tables.
-MIN_CELL_SIZE = 5
 DPI = 300
 PAGE_WIDTH = A4[0] - 4 * cm
 
@@ -70,65 +68,6 @@ CELL = ParagraphStyle("cell", parent=BODY, fontSize=8.5, leading=10)
 H1 = ParagraphStyle("h1", parent=_styles["Title"], fontName="Helvetica-Bold", fontSize=18)
 H2 = ParagraphStyle("h2", parent=_styles["Heading2"], fontName="Helvetica-Bold", fontSize=13)
 BULLET = ParagraphStyle("bullet", parent=BODY, leftIndent=12, bulletIndent=2)
-
-
-class Suppressor:
-    """Shows a count or statistic only when it rests on at least `min_cell_size` members."""
-
-    def __init__(self, min_cell_size: int = MIN_CELL_SIZE):
-        if min_cell_size < 1:
-            raise ValueError(f"min_cell_size must be 1 or more, not {min_cell_size}")
-        self.min_cell_size = min_cell_size
-        self.suppressed = 0
-
-    @property
-    def label(self) -> str:
-        """The text shown in place of a suppressed cell."""
-        return f"fewer than {self.min_cell_size}: not shown"
-
-    def hides(self, n: int | None) -> bool:
-        """Whether a cell of `n` members is suppressed (0 and None are shown as they are)."""
-        return n is not None and 0 < n < self.min_cell_size
-
-    def count(self, n: int | None) -> str:
-        """A count, or the suppression label."""
-        if n is None:
-            return "-"
-        if self.hides(n):
-            self.suppressed += 1
-            return self.label
-        return str(n)
-
-    def hidden_parts(self, parts: Sequence[int | None]) -> set[int]:
-        """Positions of `parts` to hide when their total is published beside them.
-
-        Small parts (`hides`) are hidden; when exactly one is, the smallest other part is
-        hidden too (complementary suppression), because a single hidden part equals the
-        published total minus the parts shown: 9 of 12 improved and 0 deteriorated give
-        away 3 unchanged. With two hidden, only their sum can be worked out.
-        """
-        hidden = {i for i, n in enumerate(parts) if self.hides(n)}
-        if len(hidden) == 1:
-            others = [i for i, n in enumerate(parts) if n is not None and i not in hidden]
-            if others:
-                hidden.add(min(others, key=lambda i: (parts[i], i)))
-        return hidden
-
-    def counts(self, parts: Sequence[int | None]) -> list[str]:
-        """Counts that add up to a published total, with `hidden_parts` suppressed."""
-        hidden = self.hidden_parts(parts)
-        self.suppressed += len(hidden)
-        return [
-            self.label if i in hidden else ("-" if n is None else str(n))
-            for i, n in enumerate(parts)
-        ]
-
-    def row(self, n: int | None, cells: list[str]) -> list[str] | None:
-        """`cells` when `n` is large enough, else None (the caller writes the label)."""
-        if n is not None and n < self.min_cell_size:
-            self.suppressed += 1
-            return None
-        return cells
 
 
 def _text(value: object) -> str:

@@ -1,21 +1,18 @@
-"""Pseudonyms, date shifting and coarsening, small-cell suppression."""
+"""Pseudonyms, date shifting and coarsening."""
 
 from __future__ import annotations
 
 import re
 
 import pandas as pd
-import pytest
 
 from privacy.deidentify import (
     MAX_SHIFT_DAYS,
-    SUPPRESSED,
     coarsen_dates,
     date_shift_days,
     deidentify_responses,
     new_export_key,
     pseudonym,
-    suppress_small_counts,
 )
 
 
@@ -76,24 +73,3 @@ def test_coarsening_keeps_only_the_month_and_does_not_shift():
     coarse = deidentify_responses(responses(), coarsen=True)
     assert coarse["date"].tolist() == ["2025-03", "2025-05", "2025-03", "2025-05", None]
     assert coarsen_dates(pd.DataFrame({"x": [1]})).columns.tolist() == ["x"]
-
-
-def test_small_counts_are_suppressed_with_their_statistics():
-    table = pd.DataFrame(
-        {
-            "group": ["R-1", "R-2", "C-1", "C-2"],
-            "n": [12, 4, 5, 0],
-            "mean": [2.5, 3.1, 1.0, float("nan")],
-            "sd": [0.8, 0.2, 0.1, float("nan")],
-        }
-    )
-    safe = suppress_small_counts(table)
-    assert safe["n"].tolist() == [12, SUPPRESSED, 5, 0]
-    assert safe.loc[1, "mean"] is None and safe.loc[1, "sd"] is None
-    assert safe.loc[0, "mean"] == 2.5 and safe.loc[2, "sd"] == 0.1
-    assert safe["group"].tolist() == table["group"].tolist()
-
-
-def test_suppression_needs_a_count_column():
-    with pytest.raises(ValueError, match="no count column 'n'"):
-        suppress_small_counts(pd.DataFrame({"mean": [1.0]}))

@@ -14,8 +14,9 @@ from report_data import SMALL_GROUP, session_answers, tiny_instrument
 from analysis.groups import group_means
 from ingest import read_responses
 from measures import score
+from privacy.suppression import Suppressor
 from reports.content import report_content
-from reports.pdf import Suppressor, write_pdf_report
+from reports.pdf import write_pdf_report
 from tests.conftest import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
