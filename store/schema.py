@@ -70,7 +70,8 @@ sessions = sa.Table(
     sa.Column("join_code", sa.String(32), nullable=True, unique=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     # Set by a database trigger (migration 0002) whenever a session is opened or gets a new
-    # join code, cleared when it closes: a join code expires a fixed time after this.
+    # join code: a join code expires a fixed time after this. Kept when the session closes
+    # (migration 0004), so a closed session with a value here was opened and has ended.
     sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status IN ('open', 'closed')", name="status"),
 )

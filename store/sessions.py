@@ -33,6 +33,8 @@ class SessionInfo:
     join_code: str | None
     #: True once anything was recorded in the session (an answer or an attendance mark).
     held: bool = False
+    #: True once the session has been opened for answers (it may have ended since).
+    opened: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -41,15 +43,17 @@ class SessionInfo:
 
     @property
     def stage(self) -> str:
-        """``open for phones``, ``ended`` or ``not started``, as the facilitator sees it.
+        """How the facilitator sees the session: open, ended or not started.
 
-        A closed session is "ended" once something was recorded in it (answers or
-        attendance), else "not started": the database keeps no separate mark of a session
-        that was opened and ended with nothing recorded.
+        ``open for phones`` while open; ``ended`` once something was recorded in it
+        (answers or attendance); ``ended, nothing recorded`` when it was opened and
+        closed again without either; else ``not started``.
         """
         if self.is_open:
             return "open for phones"
-        return "ended" if self.held else "not started"
+        if self.held:
+            return "ended"
+        return "ended, nothing recorded" if self.opened else "not started"
 
 
 _SESSION_QUERY = sa.select(
@@ -65,6 +69,8 @@ _SESSION_QUERY = sa.select(
         sa.exists().where(administrations.c.session_id == sessions.c.id),
         sa.exists().where(attendance.c.session_id == sessions.c.id),
     ).label("held"),
+    # Stamped when the session opens and kept when it closes (migrations 0002 and 0004).
+    sessions.c.opened_at.is_not(None).label("opened"),
 ).select_from(
     sessions.outerjoin(groups, groups.c.id == sessions.c.group_id).outerjoin(
         programs, programs.c.id == groups.c.program_id

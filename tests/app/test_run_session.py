@@ -187,6 +187,21 @@ def test_the_session_label_follows_opening_and_ending_without_a_state_warning(da
     assert not [w for w in warnings if "default value" in w], warnings
 
 
+def test_a_session_ended_with_nothing_recorded_does_not_read_not_started(database):
+    at = run_session_page()
+    group_id = at.session_state[keys.RUN_GROUP_ID]
+    at.radio(key=keys.W_COLLECT).set_value("Phones").run()
+    next(b for b in at.button if b.label == "Open for phones").click().run()
+    next(b for b in at.button if b.label == "End session").click().run()
+    assert not at.exception
+    assert at.selectbox(key=f"{keys.W_SESSION}_{group_id}").options[0] == (
+        "Session 1 · 2025-03-04 · ended, nothing recorded"
+    )
+    # The label comes from the database, so a fresh page shows it too.
+    fresh = run_session_page().selectbox(key=f"{keys.W_SESSION}_{group_id}")
+    assert fresh.options[0].endswith("· ended, nothing recorded")
+
+
 def test_live_count_shows_who_has_answered(database):
     engine = connect(database.url)
     session = get_session(engine, database.session_id)
