@@ -44,7 +44,8 @@ class DisconnectionAlerts:
     group alert), ``session``, ``score`` (the member's score or the group mean), ``baseline``
     (mean of the earlier sessions, or nan), ``baseline_sessions``, ``drop`` (how far the
     score is on the worse side of the baseline, in scale points; nan without a baseline),
-    ``reliable_change_threshold``, ``reliable_drop``, ``below_threshold``, ``reason``.
+    ``reliable_change_threshold``, ``reliable_drop``, ``below_threshold``, ``reason`` (what
+    happened, in plain words; what to do about it is the caller's to say, once).
     """
 
     alerts: pd.DataFrame
@@ -242,7 +243,6 @@ def disconnection_alerts(
                     f"Score {_fmt(row.score)} at session {session} is {worse} the "
                     f"facilitator's threshold of {threshold:g}."
                 )
-            reasons.append("Check in with them before the next session.")
             rows.append(
                 {
                     "level": "member",
@@ -297,8 +297,7 @@ def disconnection_alerts(
                         f"{n_present} members) is {drop:.1f} points {worse} the average of its "
                         f"{i} earlier sessions ({_fmt(baseline)}); for a mean of {n_present} "
                         f"members a change of more than {group_rc:.1f} is unlikely to be "
-                        "chance. Consider naming it with the group: something may have "
-                        "happened between members."
+                        "chance."
                     ),
                 }
             )

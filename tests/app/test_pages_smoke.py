@@ -90,6 +90,9 @@ def test_home_lists_groups_sessions_and_open_alerts(demo_url):
     advice = [m.value for m in at.markdown if m.value.startswith("**What to do:**")]
     alerts_said = int(readings(at)[0].split("; ")[1].split(" ")[0])
     assert len(advice) == alerts_said
+    # Each alert says what to do once: the account of what happened gives no advice of its own.
+    said = [m.value for m in at.markdown if m.value not in advice]
+    assert not [m for m in said if "next session" in m or "with the group" in m]
 
 
 @pytest.mark.parametrize(
