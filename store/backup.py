@@ -69,6 +69,16 @@ def _sqlite_file(url: str) -> Path:
     return path
 
 
+def _copy_sqlite(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """Copy `source` into `target` with SQLite's online backup API, then close both."""
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
+
+
 def backup(out: str | Path, url: str | None = None) -> str:
     """Back up the database at `url` (default: as `store.db.database_url`) to the file `out`.
 
@@ -94,14 +104,7 @@ def backup(out: str | Path, url: str | None = None) -> str:
             raise BackupError(f"pg_dump failed: {done.stderr.strip()}")
         return f"PostgreSQL database backed up with pg_dump -> {out}"
     connect(resolved)  # creates and migrates a missing database, so the backup is usable
-    source = sqlite3.connect(_sqlite_file(resolved))
-    target = sqlite3.connect(out)
-    try:
-        with target:
-            source.backup(target)
-    finally:
-        target.close()
-        source.close()
+    _copy_sqlite(sqlite3.connect(_sqlite_file(resolved)), sqlite3.connect(out))
     return f"SQLite database backed up -> {out}"
 
 
@@ -150,14 +153,10 @@ def restore(backup_file: str | Path, url: str | None = None) -> str:
         kept = target_path.with_name(f"{target_path.stem}.before-restore-{stamp}.sqlite")
         backup(kept, resolved)
     dispose(resolved)
-    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-    target = sqlite3.connect(target_path, timeout=30)
-    try:
-        with target:
-            source.backup(target)
-    finally:
-        target.close()
-        source.close()
+    _copy_sqlite(
+        sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True),
+        sqlite3.connect(target_path, timeout=30),
+    )
     upgrade(resolved)
     where = f"; the previous database is kept as {kept}" if kept else ""
     return f"restored {backup_file} -> {target_path}{where}"
