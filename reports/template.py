@@ -78,31 +78,96 @@ def _rule(instrument: Instrument) -> str:
     return f"{kind} from {rs.min:g} to {rs.max:g}"
 
 
-def _item_validation(instrument: Instrument, item_id: str, language: str) -> DataValidation:
-    rs = instrument.response_scale
-    validation = DataValidation(
-        type="decimal" if rs.is_continuous else "whole",
-        operator="between",
-        formula1=f"{rs.min:g}",
-        formula2=f"{rs.max:g}",
+def _validation(title: str, **rule) -> DataValidation:
+    """A column's data validation: blank allowed, prompt shown, an error alert if `rule` has one.
+
+    `rule` holds the other DataValidation fields (type, operator, formulas, texts).
+    """
+    return DataValidation(
         allow_blank=True,
         showInputMessage=True,
-        showErrorMessage=True,
-        errorStyle="stop",
+        showErrorMessage="error" in rule,
+        promptTitle=title,
+        **rule,
     )
+
+
+#: The identifying columns' data validation: column, then the DataValidation fields.
+_COLUMN_RULES = (
+    (
+        "session",
+        {
+            "type": "whole",
+            "operator": "greaterThanOrEqual",
+            "formula1": "0",
+            "prompt": "The number of the group session (1, 2, 3, ...). Leave blank if none.",
+            "errorTitle": "Not a session number",
+            "error": "Type the session number as a whole number (1, 2, 3, ...).",
+        },
+    ),
+    (
+        "date",
+        {
+            "type": "date",
+            "operator": "greaterThan",
+            "formula1": "1",
+            "prompt": "The date the questionnaire was answered, e.g. 2024-03-05.",
+            "errorTitle": "Not a date",
+            "error": "Type a date, for example 2024-03-05.",
+        },
+    ),
+    (
+        "mode",
+        {
+            "type": "list",
+            "formula1": '"' + ",".join(MODES) + '"',
+            "prompt": "How the questionnaire was given: " + ", ".join(MODES) + ".",
+            "errorTitle": "Not a mode",
+            "error": "Choose one of: " + ", ".join(MODES) + ".",
+        },
+    ),
+    (
+        "member",
+        {
+            "type": "textLength",
+            "operator": "greaterThan",
+            "formula1": "0",
+            "prompt": "The member's code (never a name).",
+        },
+    ),
+    (
+        "timepoint",
+        {
+            "type": "textLength",
+            "operator": "greaterThan",
+            "formula1": "0",
+            "prompt": "pre, post, session-3, ... (the same words for every member).",
+        },
+    ),
+)
+
+
+def _item_validation(instrument: Instrument, item_id: str, language: str) -> DataValidation:
+    rs = instrument.response_scale
     text = _item_text(instrument, item_id, language)
     prompt = (f"{text}\n" if text else "") + (
         f"Answer: {_scale_words(instrument, language)}. Leave blank if skipped."
     )
-    validation.promptTitle = _clip(item_id, _TITLE_LIMIT)
-    validation.prompt = _clip(str(neutralise_text(prompt)), _MESSAGE_LIMIT)
-    validation.errorTitle = "Not an answer"
-    validation.error = _clip(
-        f"{item_id} takes {_rule(instrument)}. Type the member's answer, or leave the cell "
-        "blank if the member skipped the item.",
-        _MESSAGE_LIMIT,
+    return _validation(
+        _clip(item_id, _TITLE_LIMIT),
+        type="decimal" if rs.is_continuous else "whole",
+        operator="between",
+        formula1=f"{rs.min:g}",
+        formula2=f"{rs.max:g}",
+        errorStyle="stop",
+        prompt=_clip(str(neutralise_text(prompt)), _MESSAGE_LIMIT),
+        errorTitle="Not an answer",
+        error=_clip(
+            f"{item_id} takes {_rule(instrument)}. Type the member's answer, or leave the cell "
+            "blank if the member skipped the item.",
+            _MESSAGE_LIMIT,
+        ),
     )
-    return validation
 
 
 def _data_sheet(workbook: Workbook, instrument: Instrument, language: str) -> None:
@@ -122,71 +187,11 @@ def _data_sheet(workbook: Workbook, instrument: Instrument, language: str) -> No
         letter = get_column_letter(columns.index(name) + 1)
         return f"{letter}2:{letter}{last}"
 
-    for item_id in instrument.item_ids:
-        validation = _item_validation(instrument, item_id, language)
-        sheet.add_data_validation(validation)
-        validation.add(column_range(item_id))
-
-    session = DataValidation(
-        type="whole",
-        operator="greaterThanOrEqual",
-        formula1="0",
-        allow_blank=True,
-        showErrorMessage=True,
-        showInputMessage=True,
-        promptTitle="session",
-        prompt="The number of the group session (1, 2, 3, ...). Leave blank if none.",
-        errorTitle="Not a session number",
-        error="Type the session number as a whole number (1, 2, 3, ...).",
-    )
-    date = DataValidation(
-        type="date",
-        operator="greaterThan",
-        formula1="1",
-        allow_blank=True,
-        showErrorMessage=True,
-        showInputMessage=True,
-        promptTitle="date",
-        prompt="The date the questionnaire was answered, e.g. 2024-03-05.",
-        errorTitle="Not a date",
-        error="Type a date, for example 2024-03-05.",
-    )
-    mode = DataValidation(
-        type="list",
-        formula1='"' + ",".join(MODES) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        showInputMessage=True,
-        promptTitle="mode",
-        prompt="How the questionnaire was given: " + ", ".join(MODES) + ".",
-        errorTitle="Not a mode",
-        error="Choose one of: " + ", ".join(MODES) + ".",
-    )
-    member = DataValidation(
-        type="textLength",
-        operator="greaterThan",
-        formula1="0",
-        allow_blank=True,
-        showInputMessage=True,
-        promptTitle="member",
-        prompt="The member's code (never a name).",
-    )
-    timepoint = DataValidation(
-        type="textLength",
-        operator="greaterThan",
-        formula1="0",
-        allow_blank=True,
-        showInputMessage=True,
-        promptTitle="timepoint",
-        prompt="pre, post, session-3, ... (the same words for every member).",
-    )
-    for validation, name in (
-        (session, "session"),
-        (date, "date"),
-        (mode, "mode"),
-        (member, "member"),
-        (timepoint, "timepoint"),
-    ):
+    validations = [
+        (_item_validation(instrument, item_id, language), item_id)
+        for item_id in instrument.item_ids
+    ] + [(_validation(name, **rule), name) for name, rule in _COLUMN_RULES]
+    for validation, name in validations:
         sheet.add_data_validation(validation)
         validation.add(column_range(name))
     for row in range(2, last + 1):
