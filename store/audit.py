@@ -4,11 +4,18 @@ There is deliberately no function here that changes or deletes an event, and the
 refuses to (triggers on ``audit_events`` from migration 0001 abort any UPDATE or DELETE, on
 SQLite and PostgreSQL alike). An event's `detail` must never hold answers or member codes
 that a withdrawal would have to erase: name groups and counts instead.
+
+Text that comes from outside Mutuality cannot be trusted to follow that rule: a user may name
+a file after a member ("R01-answers.csv"), and file names reach the trail under the detail keys
+in `OUTSIDE_TEXT_KEYS` and in `who` (an import's "upload R01-answers.csv"). `record_in`, which
+every audit write goes through, replaces each member code known to the database in those
+texts, as a whole token and whatever its case, with `MEMBER_PLACEHOLDER`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import sqlalchemy as sa
@@ -16,7 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from store.accounts import as_utc
 from store.repository import write_transaction
-from store.schema import audit_events
+from store.schema import audit_events, members
 
 # The audited actions (the `action` column).
 SIGN_IN = "sign in"
@@ -51,8 +58,78 @@ READ_ONLY_ACTIONS = (
 AUDIT_COLUMNS = ["id", "at", "who", "action", "detail"]
 
 
+#: Detail keys whose text comes from outside Mutuality: a file's name ("file", "source"), or
+#: a message that may quote one ("reason"). Member codes in them are replaced.
+OUTSIDE_TEXT_KEYS = frozenset({"file", "source", "reason"})
+
+#: What a member code in an audited file name becomes.
+MEMBER_PLACEHOLDER = "[member]"
+
+
+def _codes_in(connection: Connection, texts: list[str]) -> list[str]:
+    """The member codes that occur anywhere in `texts`, as written or both lower-cased.
+
+    The database does the search (20,000 codes: milliseconds); `without_member_codes` then
+    keeps only whole tokens. SQLite lower-cases ASCII letters only, so a code whose non-ASCII
+    letters differ in case from the file name's is not found there.
+    """
+    haystack = sa.literal("\n".join(texts), sa.Text)
+    position = sa.func.strpos if connection.dialect.name == "postgresql" else sa.func.instr
+    query = sa.select(members.c.code).where(
+        sa.or_(
+            position(haystack, members.c.code) > 0,
+            position(sa.func.lower(haystack), sa.func.lower(members.c.code)) > 0,
+        )
+    )
+    return sorted(connection.execute(query).scalars())
+
+
+def without_member_codes(text: str, codes: list[str]) -> str:
+    """`text` with each of `codes` that stands as a whole token replaced by the placeholder.
+
+    A whole token: not touching a letter or digit on either side, so code "R01" goes from
+    "R01-answers.csv" and "r01_answers.csv" but stays in "R012.csv". Longer codes are tried
+    first ("R01-2" before "R01").
+    """
+    if not codes:
+        return text
+    longest_first = sorted(codes, key=lambda code: (-len(code), code))
+    alternatives = "|".join(re.escape(code) for code in longest_first)
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+    return pattern.sub(MEMBER_PLACEHOLDER, text)
+
+
+def _scrubbed(
+    connection: Connection, who: str | None, detail: dict | None
+) -> tuple[str | None, dict | None]:
+    """`who` and `detail` with known member codes taken out of their outside texts."""
+    outside = {
+        key: value
+        for key, value in (detail or {}).items()
+        if key in OUTSIDE_TEXT_KEYS and isinstance(value, str)
+    }
+    texts = [*outside.values(), *([who] if isinstance(who, str) else [])]
+    if not any(text.strip() for text in texts):
+        return who, detail
+    codes = _codes_in(connection, texts)
+    if not codes:
+        return who, detail
+    if isinstance(who, str):
+        who = without_member_codes(who, codes)[:100]  # the column's width
+    if outside:
+        replaced = {key: without_member_codes(value, codes) for key, value in outside.items()}
+        detail = {**(detail or {}), **replaced}
+    return who, detail
+
+
 def record_in(connection: Connection, who: str | None, action: str, detail: dict | None) -> None:
-    """Append an event inside the caller's transaction (it commits or rolls back with it)."""
+    """Append an event inside the caller's transaction (it commits or rolls back with it).
+
+    Member codes known to the database (in this same transaction, so members it has just
+    created count) are replaced by `MEMBER_PLACEHOLDER` in `who` and in the detail values
+    under `OUTSIDE_TEXT_KEYS` (file names, and messages that quote them).
+    """
+    who, detail = _scrubbed(connection, who, detail)
     connection.execute(
         audit_events.insert().values(
             at=dt.datetime.now(dt.UTC), who=who, action=action, detail=detail

@@ -35,7 +35,6 @@ from store.db import writing
 from store.schema import (
     administrations,
     attendance,
-    audit_events,
     groups,
     item_responses,
     members,
@@ -1317,10 +1316,13 @@ def load_attendance(
 
 
 def _record(connection: Connection, who: str | None, action: str, detail: dict | None) -> None:
-    """`store.audit.record_in` for this module's own writes (store.audit imports this one)."""
-    connection.execute(
-        audit_events.insert().values(at=_now(), who=who, action=action, detail=detail)
-    )
+    """`store.audit.record_in` for this module's own writes (which keeps member codes out).
+
+    Imported here, not at the top: store.audit imports this module.
+    """
+    from store.audit import record_in
+
+    record_in(connection, who, action, detail)
 
 
 def count_rows(engine: Engine) -> dict[str, int]:
