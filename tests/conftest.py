@@ -17,6 +17,15 @@ sys.path.insert(0, str(ROOT))
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: Flags for headless Chromium in a container (no sandbox, no GPU, no network chatter).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def unavailable(reason: str) -> None:
@@ -30,6 +39,25 @@ def unavailable(reason: str) -> None:
 def reference_dir() -> Path:
     """Folder of published reference datasets copied from shared/datasets/reference."""
     return REFERENCE_DIR
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium for every browser test (end-to-end and page screenshots).
+
+    The system package at ``MUTUALITY_CHROMIUM`` (default /usr/bin/chromium), driven by
+    Playwright's Python client without a browser download. Missing: the test skips with the
+    reason on a user's machine and fails in CI.
+    """
+    executable = os.environ.get("MUTUALITY_CHROMIUM", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        unavailable(f"Chromium not found at {executable} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -15,8 +15,7 @@ import pytest
 from access import accounts
 from store.db import connect, dispose
 from store.demo import load_demo
-from tests.conftest import unavailable
-from tests.e2e.conftest import CHROMIUM_ARGS, LAPTOP, serve_app
+from tests.e2e.conftest import LAPTOP, serve_app
 from tests.e2e.member_steps import wait_for_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,19 +46,6 @@ def demo_app(tmp_path_factory):
         yield address
 
 
-@pytest.fixture(scope="module")
-def browser():
-    executable = os.environ.get("MUTUALITY_CHROMIUM", "/usr/bin/chromium")
-    if not Path(executable).exists():
-        unavailable(f"Chromium not found at {executable} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def settle(page, expected: str) -> None:
     """Wait until the page shows `expected`, Streamlit has finished and charts have drawn."""
     page.get_by_text(expected).first.wait_for(timeout=240_000)
@@ -78,10 +64,10 @@ def settle(page, expected: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_screenshot(demo_app, browser, name):
+def test_page_screenshot(demo_app, chromium, name):
     link, expected = PAGES[name]
     # Streamlit scrolls inside its main block, so a tall window shows the whole page.
-    context = browser.new_context(viewport={**LAPTOP, "height": 2400})
+    context = chromium.new_context(viewport={**LAPTOP, "height": 2400})
     page = context.new_page()
     try:
         page.goto(demo_app)

@@ -1,9 +1,9 @@
 """A real app server and a real headless Chromium for the end-to-end tests.
 
 The server is `streamlit run app.py` on a free port, against a SQLite file seeded with one
-group (tests/app/session_seed.py). Chromium is Debian's package, driven by Playwright's
-Python client (no browser download); where it is missing the tests skip on a user's machine
-and fail in CI (tests.conftest.unavailable).
+group (tests/app/session_seed.py). The browser is the shared ``chromium`` fixture of
+tests/conftest.py (Debian's package; where it is missing the tests skip on a user's machine
+and fail in CI).
 """
 
 from __future__ import annotations
@@ -22,18 +22,9 @@ from pathlib import Path
 import pytest
 
 from tests.app.session_seed import SeededDatabase, forget, seed_database
-from tests.conftest import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -113,20 +104,6 @@ def running_app(tmp_path) -> Iterator[RunningApp]:
             yield RunningApp(url=url, port=int(url.rsplit(":", 1)[1]), database=database)
     finally:
         forget(database.url)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Headless Chromium from the system package."""
-    executable = os.environ.get("MUTUALITY_CHROMIUM", "/usr/bin/chromium")
-    if not Path(executable).exists():
-        unavailable(f"Chromium not found at {executable} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
