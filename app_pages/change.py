@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import category_bars, forest_plot, jacobson_plot
 from measures import score_range
-from ui import dashboard, queries
+from ui import dashboard, published, queries
 from ui import state as keys
 
 METHOD_NAMES = {
@@ -64,6 +64,8 @@ for note in view.notes:
 
 change = view.change
 summary = queries.change_summary(view)
+if scope.publishes():
+    summary = published.change_summary(summary, view)
 st.table(summary.set_index("statistic"))
 rel = "–" if view.reliability is None else f"{view.reliability:.2f}"
 st.caption(f"Reliability used for reliable change: {rel} ({view.reliability_source}).")
@@ -79,6 +81,7 @@ if method == "jt" and view.band is not None and len(view.members):
         cutoff=cutoff_value,
         scale_name=scale_name,
         axis_range=score_range(instrument, scale),
+        counts_in_legend=not scope.publishes(),
     )
     dashboard.chart(figure, view.members, "jacobson-plot")
 elif method != "jt":
@@ -86,13 +89,19 @@ elif method != "jt":
 
 if len(view.counts):
     st.subheader("Reliable change by group")
-    dashboard.chart(category_bars(view.counts), view.counts, "reliable-change-by-group")
+    drawn = published.drawn(view.counts, "count")
+    dashboard.chart(category_bars(drawn), view.counts, "reliable-change-by-group")
+    if len(drawn) < len(view.counts):
+        st.caption(published.HIDDEN_CELLS)
 
 if len(view.effects):
     st.subheader("Effect size across programs and groups")
     st.caption("d_z: mean change divided by the SD of the changes; the bar is its 95% CI.")
-    dashboard.chart(forest_plot(view.effects), view.effects, "effect-sizes")
+    dashboard.chart(forest_plot(published.drawn(view.effects)), view.effects, "effect-sizes")
 
 st.subheader("Members")
-dashboard.download_table(view.members, "change-members", "Download every member's change (CSV)")
-st.dataframe(view.members, hide_index=True)
+if scope.publishes():
+    st.caption(published.MEMBER_ROWS_HIDDEN)
+else:
+    dashboard.download_table(view.members, "change-members", "Download every member's change (CSV)")
+    st.dataframe(view.members, hide_index=True)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import forest_plot
-from ui import dashboard
+from ui import dashboard, published, queries
 from ui import state as keys
 
 st.title("Groups")
@@ -21,30 +21,20 @@ timepoint = st.selectbox("Timepoint", labels, key=keys.W_TIMEPOINT)
 view = dashboard.groups(scope, scale, timepoint)
 dashboard.reading(view.reading)
 result = view.structure
-st.dataframe(
-    [
-        {"statistic": "groups", "value": f"{result.n_groups}"},
-        {"statistic": "members", "value": f"{result.n_members}"},
-        {"statistic": "ICC(1), REML", "value": f"{result.icc1_reml:.3f}"},
-        {"statistic": "ICC(1), ANOVA", "value": f"{result.icc1_anova:.3f}"},
-        {"statistic": "ICC(2): reliability of a group mean", "value": f"{result.icc2:.3f}"},
-        {"statistic": "design effect", "value": f"{result.design_effect:.2f}"},
-        {"statistic": "F (df), p", "value": f"{result.f:.2f} ({result.df_between}, "
-         f"{result.df_within}), p {'< .001' if result.p < 0.001 else f'= {result.p:.3f}'}"},
-    ],
-    hide_index=True,
-)  # fmt: skip
+st.dataframe(queries.groups_table(result), hide_index=True)
 for note in result.notes:
     st.caption(note)
 
 st.subheader("Group means")
 means = result.groups
-effects = means.rename(columns={"group": "label", "mean": "estimate"})
+effects = published.drawn(means).rename(columns={"group": "label", "mean": "estimate"})
 figure = forest_plot(effects, effect_name="Mean")
 # A mean has no zero line to compare with (the forest plot's is for effect sizes).
 figure.layout.shapes = ()
 figure.update_layout(title=f"Group means at {timepoint} (95% CI)")
 dashboard.chart(figure, means, "group-means")
+if len(effects) < len(means):
+    st.caption(published.HIDDEN_CELLS)
 st.dataframe(
     means,
     hide_index=True,

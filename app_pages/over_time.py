@@ -1,11 +1,10 @@
 """Mutuality over time: the group's mean per session, the five good things, items, attendance."""
 
-import pandas as pd
 import streamlit as st
 
 from charts import attendance_heatmap, good_things_profile, item_heatmap, session_means_chart
 from charts.figures import FEW_ANSWERS
-from ui import dashboard, queries
+from ui import dashboard, published, queries
 from ui import state as keys
 
 st.title("Mutuality over time")
@@ -27,13 +26,15 @@ scale_name = queries.instrument_by_id(scope.instrument).scale(scale).name
 
 means = view.means[["group", "session", "n", "mean", "sd", "ci_low", "ci_high"]]
 figure = session_means_chart(
-    view.means,
+    published.drawn(view.means),
     view.trajectories,
     scale_name=scale_name,
-    overall=view.overall,
+    overall=published.drawn(view.overall),
     y_range=view.score_range,
 )
 dashboard.chart(figure, means, "mean-per-session")
+if scope.publishes():
+    st.caption(published.HIDDEN_CELLS + " " + published.MEMBER_ROWS_HIDDEN)
 low, high = view.score_range
 st.caption(
     f"The axis shows the whole scale ({low:g} to {high:g}). A session with fewer than "
@@ -85,15 +86,9 @@ else:
     if scope.group is None or marks["member"].isna().all():
         if scope.group is None:
             st.caption("Choose one group in the sidebar to see each member's attendance.")
-        rate = (
-            marks.assign(present=marks["present"].astype(float))
-            .groupby(["group", "session"])["present"]
-            .mean()
-            .reset_index()
-        )
-        table = rate.pivot(index="group", columns="session", values="present")
+        rate = queries.attendance_rates(marks, scope.user)
         # As text, so a session a group has not had is a blank cell, not "None".
-        table = table.map(lambda share: "" if pd.isna(share) else f"{share:.0%}")
+        table = rate.pivot(index="group", columns="session", values="shown").fillna("")
         table.columns = [f"session {c:g}" for c in table.columns]
         st.dataframe(table)
         dashboard.download_table(rate, "attendance-rate")

@@ -280,6 +280,7 @@ def jacobson_plot(
     cutoff: float | None = None,
     scale_name: str = "Score",
     axis_range: tuple[float, float] | None = None,
+    counts_in_legend: bool = True,
 ) -> go.Figure:
     """Pre against post per member, with reliable-change band and cutoff (Jacobson & Truax 1991).
 
@@ -300,6 +301,10 @@ def jacobson_plot(
         The scale's lowest and highest possible score (``measures.score_range``): both axes
         then show that range plus a small margin, whatever the band's width. Without it the
         axes span the members' scores padded by the band.
+    counts_in_legend
+        Each category's legend entry says how many members it has ("improved (9)"). False
+        for a chart fit to publish (privacy.suppression): the legend names the category only.
+        Without a ``member`` column the points' hover shows their scores only.
     """
     figure = go.Figure()
     if axis_range is not None:
@@ -339,9 +344,11 @@ def jacobson_plot(
                 mode="markers",
                 marker={"color": colour, "symbol": symbol, "size": 11,
                         "line": {"width": 1, "color": "#333"}},
-                name=f"{category} ({len(rows)})",
-                text=rows["member"],
-                hovertemplate="%{text}: pre %{x:.2f}, post %{y:.2f}<extra></extra>",
+                name=f"{category} ({len(rows)})" if counts_in_legend else category,
+                # Without member codes (a chart fit to publish) a point shows only its scores.
+                text=rows.get("member"),
+                hovertemplate=("%{text}: " if "member" in rows else "")
+                + "pre %{x:.2f}, post %{y:.2f}<extra></extra>",
             )
         )  # fmt: skip
     if cutoff is not None:

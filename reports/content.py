@@ -48,6 +48,7 @@ from analysis.reliable_change import (
 from analysis.timepoints import default_pre_post, ordered_timepoints
 from analysis.trend import TrendResult, session_number, session_trend
 from measures import Instrument, ScoringError, score
+from privacy.suppression import Suppressor
 
 #: Plain names of the reliable change methods.
 METHOD_NAMES = {
@@ -358,8 +359,13 @@ def report_content(
     )
 
 
-def key_results(content: ReportContent) -> list[str]:
-    """Plain-word sentences on the instrument's first scale (usually its total)."""
+def key_results(content: ReportContent, suppressor: Suppressor | None = None) -> list[str]:
+    """Plain-word sentences on the instrument's first scale (usually its total).
+
+    With a `suppressor` (privacy.suppression) the sentences are fit to publish: a result
+    resting on too few members says so instead of its numbers, and reliable change counts
+    get complementary suppression.
+    """
     instrument = content.instrument
     scale = instrument.scales[0]
     lines = []
@@ -370,13 +376,20 @@ def key_results(content: ReportContent) -> list[str]:
     ]
     if at_pre and at_pre[0].alpha is not None:
         r = at_pre[0]
-        lines.append(
-            f"Reliability of {scale.name} at {r.timepoint}: Cronbach's alpha "
-            f"{words(r.alpha)} ({r.n} administrations)."
-        )
+        if suppressor is not None and suppressor.hides(r.n):
+            lines.append(f"Reliability of {scale.name} at {r.timepoint}: {suppressor.label}.")
+        else:
+            lines.append(
+                f"Reliability of {scale.name} at {r.timepoint}: Cronbach's alpha "
+                f"{words(r.alpha)} ({r.n} administrations)."
+            )
     change = next(c for c in content.change if c.scale == scale.id)
-    if change.change is not None and change.problem is None:
-        c = change.change
+    c = change.change
+    if c is None or change.problem is not None:
+        lines.append(f"Change: {change.problem}")
+    elif suppressor is not None and suppressor.hides(c.n_pairs):
+        lines.append(f"Change in {scale.name}: {suppressor.label} (members with both).")
+    else:
         direction = "higher" if instrument.higher_is == "better" else "lower"
         lines.append(
             f"{scale.name} went from a mean of {words(c.mean_pre)} at {c.pre} to "
@@ -385,10 +398,14 @@ def key_results(content: ReportContent) -> list[str]:
         )
         jt = change.methods.get("jt")
         if jt is not None and jt.counts:
-            counts = ", ".join(f"{v} {k}" for k, v in jt.counts.items())
+            shown = {k: v for k, v in jt.counts.items() if v is not None}
+            cells = (
+                suppressor.counts(list(shown.values()))
+                if suppressor is not None
+                else [str(v) for v in shown.values()]
+            )
+            counts = ", ".join(f"{k} {cell}" for k, cell in zip(shown, cells, strict=True))
             lines.append(f"Reliable change (Jacobson-Truax): {counts}.")
-    else:
-        lines.append(f"Change: {change.problem}")
     trend = next((t for t in content.trends if t.scale == scale.id), None)
     if trend is not None and trend.result is not None and math.isfinite(trend.result.slope):
         r = trend.result

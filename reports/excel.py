@@ -8,8 +8,15 @@ its sheet. Every text cell passes through ``reports.safety`` (text starting with
 ``-``, ``@``, tab or carriage return cannot run as a formula), because member codes, group
 names and file names come from users' spreadsheets.
 
-This workbook is for the evaluator who holds the member-level data: it has no small-cell
-suppression (the PDF for institutions has).
+Two kinds of workbook, from the same content:
+
+- For staff who may see member codes (``build_workbook(content)``): every sheet, nothing
+  suppressed: they hold the member-level data anyway.
+- Fit to publish (``build_workbook(content, Suppressor())``), for a user who may not see
+  member codes (an evaluator in the app): no member-level sheets (Scored data, Member
+  categories), and every aggregate cell resting on fewer than 5 members hidden as in the
+  PDF (privacy.suppression), with the count of hidden cells on the Summary sheet. An
+  evaluator's member-level data comes only through the de-identified export.
 """
 
 from __future__ import annotations
@@ -26,7 +33,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis.reliability import reliability_frames
-from reports.content import METHOD_NAMES, ReportContent
+from privacy.suppression import Suppressor
+from reports.content import METHOD_NAMES, ReportContent, key_results
 from reports.safety import neutralise_text
 
 #: The extra sheet that holds the 42 CFR Part 2 notice (as in privacy.exports).
@@ -40,6 +48,16 @@ SHEETS = (
     "Groups",
     "Session trends",
 )
+#: The sheets of a workbook fit to publish: no member-level data.
+PUBLISHED_SHEETS = tuple(s for s in SHEETS if s not in ("Scored data", "Member categories"))
+SHEET_DESCRIPTIONS = {
+    "Scored data": "one row per administration, with every scale score",
+    "Reliability": "alpha, omega and item statistics per scale and timepoint",
+    "Change": "paired change and every reliable change method's counts",
+    "Member categories": "Jacobson-Truax category of each member on each scale",
+    "Groups": "how alike members of a group are (ICC) and group means",
+    "Session trends": "mean per session with 95% CI, and the mixed-model slope",
+}
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 BOLD = Font(bold=True)
@@ -139,7 +157,12 @@ def title(sheet: Worksheet, row: int, text: str) -> int:
 # Sheets --------------------------------------------------------------------------------
 
 
-def _summary(sheet: Worksheet, content: ReportContent) -> None:
+def _summary(
+    sheet: Worksheet,
+    content: ReportContent,
+    suppressor: Suppressor | None,
+    sheets: tuple[str, ...],
+) -> None:
     instrument = content.instrument
     row = title(sheet, 1, f"Mutuality report: {instrument.name}")
     facts = [
@@ -155,6 +178,8 @@ def _summary(sheet: Worksheet, content: ReportContent) -> None:
         ("Pre and post", content.pre_post_rule),
         ("Report made on", content.made.isoformat()),
     ]
+    if suppressor is not None:
+        facts.append(("Small cells", _suppression_words(suppressor)))
     _header(sheet, row + 1, ["", ""])
     sheet.cell(row=row + 1, column=1, value="What")
     sheet.cell(row=row + 1, column=2, value="Value")
@@ -166,7 +191,7 @@ def _summary(sheet: Worksheet, content: ReportContent) -> None:
         )
         row += 1
     row = title(sheet, row + 1, "Key results")
-    for line in content.key_results():
+    for line in key_results(content, suppressor):
         cell = sheet.cell(row=row, column=1, value=cell_value(line))
         cell.alignment = Alignment(wrap_text=False)
         row += 1
@@ -181,14 +206,8 @@ def _summary(sheet: Worksheet, content: ReportContent) -> None:
             if problem:
                 row = note(sheet, row, problem)
     row = title(sheet, row + 1, "Sheets")
-    for name, description in (
-        ("Scored data", "one row per administration, with every scale score"),
-        ("Reliability", "alpha, omega and item statistics per scale and timepoint"),
-        ("Change", "paired change and every reliable change method's counts"),
-        ("Member categories", "Jacobson-Truax category of each member on each scale"),
-        ("Groups", "how alike members of a group are (ICC) and group means"),
-        ("Session trends", "mean per session with 95% CI, and the mixed-model slope"),
-    ):
+    for name in sheets[1:]:
+        description = SHEET_DESCRIPTIONS[name]
         sheet.cell(row=row, column=1, value=name).font = BOLD
         sheet.cell(row=row, column=2, value=description)
         row += 1
@@ -203,16 +222,33 @@ def _summary(sheet: Worksheet, content: ReportContent) -> None:
     sheet.column_dimensions["B"].width = 100
 
 
-def _scored(sheet: Worksheet, content: ReportContent) -> None:
+def _suppression_words(suppressor: Suppressor) -> str:
+    """What the Summary says about small cells in a workbook fit to publish."""
+    if suppressor.suppressed:
+        return (
+            f"{suppressor.suppressed} cell(s) or row(s) resting on fewer than "
+            f"{suppressor.min_cell_size} members are not shown (marked "
+            f"\u201c{suppressor.label}\u201d). Member-level sheets are left out."
+        )
+    return (
+        f"Checked: no cell rests on fewer than {suppressor.min_cell_size} members. "
+        "Member-level sheets are left out."
+    )
+
+
+def _scored(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
     write_table(sheet, content.scored)
     sheet.freeze_panes = "C2"
 
 
-def _reliability(sheet: Worksheet, content: ReportContent) -> None:
+def _reliability(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
     if not content.reliability:
         note(sheet, 1, f"Not computed: {content.reliability_problem or 'no answers'}")
         return
     scales, items = reliability_frames(content.reliability)
+    if suppressor is not None:
+        scales = suppressor.rows(scales, "n", keep=["scale", "timepoint", "k"])
+        items = suppressor.rows(items, "n", keep=["scale", "timepoint", "item"])
     row = write_table(sheet, scales)
     sheet.freeze_panes = "C2"
     row = title(sheet, row, "Items")
@@ -301,9 +337,27 @@ def method_frame(content: ReportContent) -> pd.DataFrame:
     return frame
 
 
-def _change(sheet: Worksheet, content: ReportContent) -> None:
+def published_change_frame(frame: pd.DataFrame, suppressor: Suppressor) -> pd.DataFrame:
+    """`change_frame` fit to publish.
+
+    A scale with fewer than 5 members with both timepoints shows no statistics, and counts
+    of 1 to 4 members missing pre or post are hidden.
+    """
+    keep = ["scale", "pre", "post", "reliability", "reliability_source", "cutoff", "notes"]
+    frame = suppressor.rows(frame, "n_pairs", keep=keep + ["n_missing_pre", "n_missing_post"])
+    for column in ("n_missing_pre", "n_missing_post"):
+        frame[column] = [suppressor.count(n) if suppressor.hides(n) else n for n in frame[column]]
+    return frame
+
+
+def _change(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
     row = note(sheet, 1, content.pre_post_rule)
-    row = write_table(sheet, change_frame(content), row + 1)
+    frame = change_frame(content)
+    methods = method_frame(content)
+    if suppressor is not None:
+        frame = published_change_frame(frame, suppressor)
+        methods = suppressor.part_columns(methods, CATEGORY_COLUMNS)
+    row = write_table(sheet, frame, row + 1)
     sheet.freeze_panes = "B4"  # the note, a blank row and the header stay in view
     row = title(sheet, row, "Reliable change: members in each category, by method")
     if not any(section.methods for section in content.change):
@@ -315,7 +369,7 @@ def _change(sheet: Worksheet, content: ReportContent) -> None:
         "recovered and harmed appear only when the instrument publishes a cutoff; "
         "HLM compares each member's slope over sessions with the average member's.",
     )
-    write_table(sheet, method_frame(content), row)
+    write_table(sheet, methods, row)
 
 
 def categories_frame(content: ReportContent) -> pd.DataFrame:
@@ -333,7 +387,7 @@ def categories_frame(content: ReportContent) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _categories(sheet: Worksheet, content: ReportContent) -> None:
+def _categories(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
     frame = categories_frame(content)
     if frame.empty:
         problems = {s.problem for s in content.change if s.problem} or {"no pairs"}
@@ -349,7 +403,7 @@ def _categories(sheet: Worksheet, content: ReportContent) -> None:
     sheet.freeze_panes = "C4"
 
 
-def _groups(sheet: Worksheet, content: ReportContent) -> None:
+def _groups(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
     if content.groups_problem:
         note(sheet, 1, f"Not computed: {content.groups_problem}")
         return
@@ -381,11 +435,17 @@ def _groups(sheet: Worksheet, content: ReportContent) -> None:
         frame[column] = frame[column].astype("Int64")
     for column in ("icc1_reml", "icc1_anova", "icc2", "design_effect", "f", "p"):
         frame[column] = pd.to_numeric(frame[column]).astype(float)
+    if suppressor is not None:
+        frame = suppressor.rows(frame, "n_members", keep=["scale", "timepoint", "n_groups"])
     row = write_table(sheet, frame)
     sheet.freeze_panes = "C2"
     row = title(sheet, row, "Group means (95% CI)")
     if means:
-        write_table(sheet, pd.concat(means, ignore_index=True), row)
+        table = pd.concat(means, ignore_index=True)
+        if suppressor is not None:
+            # A scale's groups add up to its members, published above.
+            table = suppressor.part_rows(table, "n", within=["scale", "timepoint"], keep=["group"])
+        write_table(sheet, table, row)
 
 
 def trend_frame(content: ReportContent) -> pd.DataFrame:
@@ -464,14 +524,21 @@ def _line_chart(
     return chart
 
 
-def _trends(sheet: Worksheet, content: ReportContent) -> None:
+def _trends(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
     if content.trends_problem:
         note(sheet, 1, f"Not computed: {content.trends_problem}")
         return
     row = title(sheet, 1, "Mixed model: score on session number (random intercept and slope)")
-    row = write_table(sheet, trend_frame(content), row)
-    sheet.freeze_panes = "B3"
+    trends = trend_frame(content)
     means = session_means_frame(content)
+    if suppressor is not None:
+        trends = suppressor.rows(
+            trends, "n_members", keep=["scale", "n_groups", "n_observations", "model", "notes"]
+        )
+        if not means.empty:
+            means = suppressor.rows(means, "n", keep=["scale", "session"])
+    row = write_table(sheet, trends, row)
+    sheet.freeze_panes = "B3"
     if means.empty:
         note(sheet, row, "No session means: every scale's model failed (see notes above).")
         return
@@ -516,26 +583,40 @@ def _trends(sheet: Worksheet, content: ReportContent) -> None:
     sheet.add_chart(with_ci, f"{anchor_column}23")
 
 
-def build_workbook(content: ReportContent) -> Workbook:
+def build_workbook(content: ReportContent, suppressor: Suppressor | None = None) -> Workbook:
     """The Excel report of `content` as an openpyxl Workbook (not yet saved).
 
     Parameters
     ----------
     content
         Output of ``reports.content.report_content``.
+    suppressor
+        None: every sheet, nothing hidden (staff who may see member codes). A
+        ``privacy.suppression.Suppressor``: the workbook fit to publish, with
+        :data:`PUBLISHED_SHEETS` only and small cells hidden.
 
     Returns
     -------
     openpyxl.Workbook
-        Sheets :data:`SHEETS`, in that order, then :data:`NOTICE_SHEET` when
-        ``content.notice`` is set (a substance-use program's data).
+        Sheets :data:`SHEETS` (or :data:`PUBLISHED_SHEETS`), in that order, then
+        :data:`NOTICE_SHEET` when ``content.notice`` is set (a substance-use program's data).
     """
     workbook = Workbook()
-    builders = (_summary, _scored, _reliability, _change, _categories, _groups, _trends)
-    for position, (name, builder) in enumerate(zip(SHEETS, builders, strict=True)):
-        sheet = workbook.active if position == 0 else workbook.create_sheet()
-        sheet.title = name
-        builder(sheet, content)
+    builders = {
+        "Scored data": _scored,
+        "Reliability": _reliability,
+        "Change": _change,
+        "Member categories": _categories,
+        "Groups": _groups,
+        "Session trends": _trends,
+    }
+    names = SHEETS if suppressor is None else PUBLISHED_SHEETS
+    summary = workbook.active
+    summary.title = names[0]
+    for name in names[1:]:
+        builders[name](workbook.create_sheet(name), content, suppressor)
+    # The Summary is written last so that it can say how many cells were hidden.
+    _summary(summary, content, suppressor, names)
     if content.notice:
         # A substance-use program's data: 42 CFR 2.32 requires the notice with the disclosure.
         sheet = workbook.create_sheet(NOTICE_SHEET)
@@ -546,10 +627,15 @@ def build_workbook(content: ReportContent) -> Workbook:
     return workbook
 
 
-def write_excel_report(content: ReportContent, path: str | Path) -> Path:
-    """Write the Excel report of `content` to `path` (``.xlsx``) and return the path."""
+def write_excel_report(
+    content: ReportContent, path: str | Path, suppressor: Suppressor | None = None
+) -> Path:
+    """Write the Excel report of `content` to `path` (``.xlsx``) and return the path.
+
+    `suppressor` as in :func:`build_workbook`.
+    """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"{path}: the Excel report is an .xlsx workbook; name it ....xlsx")
-    build_workbook(content).save(path)
+    build_workbook(content, suppressor).save(path)
     return path

@@ -46,7 +46,14 @@ from reportlab.platypus import (  # noqa: E402
 )
 
 from privacy.suppression import MIN_CELL_SIZE, Suppressor  # noqa: E402
-from reports.content import METHOD_NAMES, ChangeSection, ReportContent, p_words, words  # noqa: E402
+from reports.content import (  # noqa: E402
+    METHOD_NAMES,
+    ChangeSection,
+    ReportContent,
+    key_results,
+    p_words,
+    words,
+)
 
 DPI = 300
 PAGE_WIDTH = A4[0] - 4 * cm
@@ -519,40 +526,6 @@ def _groups(content: ReportContent, suppressor: Suppressor) -> list:
     return story
 
 
-def _key_results(content: ReportContent, suppressor: Suppressor) -> list[str]:
-    scale = content.instrument.scales[0]
-    lines = []
-    first_change = next(c for c in content.change if c.scale == scale.id)
-    c = first_change.change
-    if c is not None and first_change.problem is None:
-        if suppressor.hides(c.n_pairs):
-            lines.append(f"Change in {scale.name}: {suppressor.label} (members with both).")
-        else:
-            lines.append(
-                f"{scale.name}: mean {words(c.mean_pre)} at {c.pre} and {words(c.mean_post)} "
-                f"at {c.post} ({c.n_pairs} members with both; d_z {words(c.d_z)}, "
-                f"{p_words(c.p)})."
-            )
-            jt = first_change.methods.get("jt")
-            if jt is not None and jt.counts:
-                shown = {k: v for k, v in jt.counts.items() if v is not None}
-                counts = ", ".join(
-                    f"{k} {cell}"
-                    for k, cell in zip(shown, suppressor.counts(list(shown.values())), strict=True)
-                )
-                lines.append(f"Reliable change (Jacobson-Truax): {counts}.")
-    else:
-        lines.append(f"Change: {first_change.problem}")
-    trend = next((t for t in content.trends if t.scale == scale.id and t.result), None)
-    if trend is not None and math.isfinite(trend.result.slope):
-        r = trend.result
-        lines.append(
-            f"Over sessions, {scale.name} changed by {words(r.slope, 3)} points per session "
-            f"(95% CI {words(r.slope_ci[0], 3)} to {words(r.slope_ci[1], 3)})."
-        )
-    return lines
-
-
 def _summary(content: ReportContent, suppressor: Suppressor, key_lines: list[str]) -> list:
     instrument = content.instrument
     story = [
@@ -658,7 +631,7 @@ def write_pdf_report(
     sections += [PageBreak(), *_change(content, suppressor)]
     sections += [PageBreak(), *_sessions(content, suppressor)]
     sections += [CondPageBreak(9 * cm), *_groups(content, suppressor)]
-    key_lines = _key_results(content, suppressor)
+    key_lines = key_results(content, suppressor)
     story = _summary(content, suppressor, key_lines) + sections
     footer = _footer(
         f"Mutuality outcome report: {content.instrument.name}, made {content.made.isoformat()}",

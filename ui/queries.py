@@ -58,6 +58,7 @@ from measures import (
     score_range,
 )
 from measures.library import InstrumentError, parse_instrument
+from ui import published
 
 #: Columns a spreadsheet column can be mapped to on the Upload page (besides item ids).
 UPLOAD_TARGETS = (
@@ -93,6 +94,15 @@ class Scope:
     #: groups, an evaluator pseudonyms instead of member codes (access.scope). None: no
     #: restriction (the command line, tests of the layers).
     user: object | None = None
+
+    def publishes(self) -> bool:
+        """Whether results shown to this scope's user are fit to publish: small cells hidden.
+
+        True for a user who may not see member codes (an evaluator): every aggregate table,
+        chart and report they see or download hides cells resting on fewer than 5 members
+        (privacy.suppression). Staff who see member codes hold the data and see everything.
+        """
+        return self.user is not None and not self.user.can(SEE_MEMBER_CODES)
 
     def describe(self) -> str:
         """``group PR-A`` / ``program Prison re-entry`` / ``all groups``, for readings."""
@@ -373,7 +383,8 @@ def reliability(scope: Scope, scale: str | None, timepoint: str | None) -> Relia
             f"(95% CI {_fmt(first['alpha_ci_low'])} to {_fmt(first['alpha_ci_high'])}, "
             f"{int(first['n'])} answers), which is {level}."
         )
-    return ReliabilityView(scales, items, reading)
+    view = ReliabilityView(scales, items, reading)
+    return published.reliability(view) if scope.publishes() else view
 
 
 # Change -------------------------------------------------------------------------------------
@@ -391,6 +402,8 @@ class ChangeView:
     effects: pd.DataFrame  # label, level, n, estimate, ci_low, ci_high
     reading: str
     notes: list[str] = field(default_factory=list)
+    #: The reading's last sentence, on reliable change counts ("" without counts).
+    counts_reading: str = ""
 
 
 def _reliability_for_change(
@@ -473,15 +486,16 @@ def change(
         f"({paired.n_pairs} members with both; d_z {_fmt(paired.d_z)}, "
         f"95% CI {_fmt(paired.d_z_ci[0])} to {_fmt(paired.d_z_ci[1])})."
     )
+    counts_reading = ""
     if result.counts:
         better = result.counts.get("improved", 0) + result.counts.get("recovered", 0)
         worse = result.counts.get("deteriorated", 0) + result.counts.get("harmed", 0)
-        reading += (
+        counts_reading = (
             f" {better} of {sum(result.counts.values())} members reliably improved"
             f" and {worse} reliably deteriorated ({method.upper()})."
         )
     notes = list(paired.problems) + ([result.problem] if result.problem else [])
-    return ChangeView(
+    view = ChangeView(
         change=paired,
         result=result,
         reliability=rel,
@@ -490,9 +504,11 @@ def change(
         members=members,
         counts=counts,
         effects=effects,
-        reading=reading,
+        reading=reading + counts_reading,
         notes=notes,
+        counts_reading=counts_reading,
     )
+    return published.change(view) if scope.publishes() else view
 
 
 # Mutuality over time ------------------------------------------------------------------------
@@ -586,7 +602,7 @@ def over_time(scope: Scope, scale: str) -> OverTimeView:
         for position, item in enumerate(instrument.items, start=1)
     }
     item_long["item"] = item_long["item"].map(labels)
-    return OverTimeView(
+    view = OverTimeView(
         means,
         trajectories,
         profile,
@@ -596,6 +612,7 @@ def over_time(scope: Scope, scale: str) -> OverTimeView:
         later=later,
         score_range=score_range(instrument, scale),
     )
+    return published.over_time(view) if scope.publishes() else view
 
 
 @dataclass
@@ -625,7 +642,8 @@ def trend(scope: Scope, scale: str) -> TrendView:
         )
     else:
         reading = "No trend could be estimated: " + ("; ".join(result.notes) or "too few data.")
-    return TrendView(result, result.group_slopes, reading)
+    view = TrendView(result, result.group_slopes, reading)
+    return published.trend(view) if scope.publishes() else view
 
 
 def attendance(url: str, program: str | None, group: str | None, user=None) -> pd.DataFrame:
@@ -647,6 +665,30 @@ def attendance(url: str, program: str | None, group: str | None, user=None) -> p
     if user is not None and not user.can(SEE_MEMBER_CODES):
         long["member"] = None
     return long.dropna(subset=["present"]).reset_index(drop=True)
+
+
+def attendance_rates(marks: pd.DataFrame, user=None) -> pd.DataFrame:
+    """Share of members present per group and session: group, session, n, present, shown.
+
+    `n` is the members with a mark for that session; `shown` is the share as text ("83%").
+    For a user who may not see member codes, a session of fewer than 5 members shows no
+    rate (ui.published).
+    """
+    if marks.empty:
+        return pd.DataFrame(columns=["group", "session", "n", "present", "shown"])
+    rates = (
+        marks.assign(present=marks["present"].astype(float))
+        .groupby(["group", "session"])["present"]
+        .agg(n="size", present="mean")
+        .reset_index()
+    )
+    if user is not None and not user.can(SEE_MEMBER_CODES):
+        rates = published.attendance_rates(rates)
+    rates["shown"] = [
+        f"{share:.0%}" if isinstance(share, float) and math.isfinite(share) else str(n)
+        for n, share in zip(rates["n"], rates["present"], strict=True)
+    ]
+    return rates
 
 
 def attendance_reading(marks: pd.DataFrame) -> str:
@@ -685,7 +727,34 @@ def groups(scope: Scope, scale: str, timepoint: str) -> GroupsView:
         )
     else:
         reading = f"{name} at {timepoint}: " + ("; ".join(result.notes) or "no ICC.")
-    return GroupsView(result, reading)
+    view = GroupsView(result, reading)
+    return published.groups(view) if scope.publishes() else view
+
+
+def groups_table(result: GroupStructure) -> pd.DataFrame:
+    """The Groups page's statistics as a two-column table (statistic, value).
+
+    "–" stands for a statistic that is not available (or not shown: fewer than 5 members).
+    """
+
+    def number(value: float, digits: int) -> str:
+        return "–" if not math.isfinite(value) else f"{value:.{digits}f}"
+
+    p = (
+        "–"
+        if not math.isfinite(result.p)
+        else ("< .001" if result.p < 0.001 else f"= {result.p:.3f}")
+    )
+    rows = [
+        ("groups", f"{result.n_groups}"),
+        ("members", f"{result.n_members}"),
+        ("ICC(1), REML", number(result.icc1_reml, 3)),
+        ("ICC(1), ANOVA", number(result.icc1_anova, 3)),
+        ("ICC(2): reliability of a group mean", number(result.icc2, 3)),
+        ("design effect", number(result.design_effect, 2)),
+        ("F (df), p", f"{number(result.f, 2)} ({result.df_between}, {result.df_within}), p {p}"),
+    ]
+    return pd.DataFrame(rows, columns=["statistic", "value"])
 
 
 # Home ---------------------------------------------------------------------------------------
@@ -989,6 +1058,7 @@ def report_files(scope: Scope) -> ReportFiles:
     Raises ValueError when the scope has no answers.
     """
     from privacy.notice import notice_for
+    from privacy.suppression import Suppressor
     from reports.content import key_results, report_content
     from reports.excel import write_excel_report
     from reports.pdf import write_pdf_report
@@ -1007,7 +1077,9 @@ def report_files(scope: Scope) -> ReportFiles:
         source=f"Mutuality, {scope.describe()}",
         notice=notice,
     )
+    published = Suppressor() if scope.publishes() else None
     with tempfile.TemporaryDirectory() as folder:
-        excel = write_excel_report(content, Path(folder) / "report.xlsx").read_bytes()
+        excel = write_excel_report(content, Path(folder) / "report.xlsx", published).read_bytes()
         pdf = write_pdf_report(content, Path(folder) / "report.pdf").read_bytes()
-    return ReportFiles(excel, pdf, key_results(content), len(wide), notice)
+    key = key_results(content, Suppressor() if published else None)
+    return ReportFiles(excel, pdf, key, len(wide), notice)

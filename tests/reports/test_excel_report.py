@@ -285,3 +285,83 @@ def test_an_xlsx_name_is_required(tmp_path, sessions_report):
     content = sessions_report[2]
     with pytest.raises(ValueError, match=r"\.xlsx"):
         write_excel_report(content, tmp_path / "report.csv")
+
+
+# A workbook fit to publish (an evaluator's, from the app) -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """The crafted per-session answers (9 members in '+1', 3 in '@small'), fit to publish."""
+    from privacy.suppression import Suppressor
+
+    folder = tmp_path_factory.mktemp("published")
+    content = report_content(
+        session_answers(), tiny_instrument(folder), source="tiny.csv", made=dt.date(2026, 9, 1)
+    )
+    path = write_excel_report(content, folder / "published.xlsx", Suppressor())
+    return content, openpyxl.load_workbook(path)
+
+
+HIDDEN = "fewer than 5: not shown"
+
+
+def cells(workbook, sheet_name):
+    return [v for row in workbook[sheet_name].iter_rows(values_only=True) for v in row]
+
+
+def test_a_published_workbook_has_no_member_level_sheet(published):
+    content, workbook = published
+    assert "Scored data" not in workbook.sheetnames
+    assert "Member categories" not in workbook.sheetnames
+    assert workbook.sheetnames == ["Summary", "Reliability", "Change", "Groups", "Session trends"]
+    members = set(content.scored["member"])
+    everything = {v for name in workbook.sheetnames for v in cells(workbook, name)}
+    assert not members & everything
+
+
+def test_a_published_workbook_hides_small_groups_and_their_complement(published):
+    _, workbook = published
+    sheet = workbook["Groups"]
+    means = sheet_table(sheet, find_row(sheet, "Group means (95% CI)") + 1)
+    # '@small' has 3 members; alone it would be the published total minus '+1', so '+1'
+    # is hidden with it (each scale, each timepoint).
+    assert set(means["n"]) == {HIDDEN}
+    assert means["mean"].isna().all() and means["ci_low"].isna().all()
+
+
+def test_published_reliable_change_counts_cannot_be_worked_out(published):
+    content, workbook = published
+    assert content.change[0].methods["jt"].counts == {
+        "improved": 9,
+        "unchanged": 3,
+        "deteriorated": 0,
+    }
+    sheet = workbook["Change"]
+    methods = sheet_table(sheet, _method_header(sheet))
+    jt = methods[methods["method"] == "jt"].iloc[0]
+    assert jt["improved"] == 9
+    assert jt["unchanged"] == HIDDEN and jt["deteriorated"] == HIDDEN
+    summary = cells(workbook, "Summary")
+    key = f"improved 9, unchanged {HIDDEN}, deteriorated {HIDDEN}"
+    assert f"Reliable change (Jacobson-Truax): {key}." in summary
+    said = summary[summary.index("Small cells") + 1]
+    assert said.endswith("resting on fewer than 5 members are not shown (marked \u201c"
+                         f"{HIDDEN}\u201d). Member-level sheets are left out.")  # fmt: skip
+
+
+def _method_header(sheet) -> int:
+    for row in sheet.iter_rows():
+        values = [c.value for c in row]
+        if "method_name" in values:
+            return row[0].row
+    raise AssertionError("no reliable change table")
+
+
+def test_staff_workbook_keeps_every_sheet_and_count(tmp_path):
+    content = report_content(
+        session_answers(), tiny_instrument(tmp_path), source="tiny.csv", made=dt.date(2026, 9, 1)
+    )
+    workbook = openpyxl.load_workbook(write_excel_report(content, tmp_path / "staff.xlsx"))
+    assert workbook.sheetnames[: len(SHEETS)] == list(SHEETS)
+    assert HIDDEN not in {v for name in workbook.sheetnames for v in cells(workbook, name)}

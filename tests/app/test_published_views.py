@@ -1,0 +1,172 @@
+"""What an evaluator sees is fit to publish: no cell of fewer than 5 members, no member rows.
+
+A real SQLite database: group "Large" has 8 members, group "Small" 3, each answering the
+WHO-5 at session 1 (pre) and session 2 (post), with attendance. The same queries run as an
+administrator (who holds the data and sees everything) and as an evaluator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from access.accounts import StaffUser
+from store.administration import Administration
+from store.db import connect, dispose
+from store.repository import (
+    create_group,
+    create_member,
+    create_program,
+    create_session,
+    record_attendance,
+    save_administrations,
+)
+from ui import published, queries
+
+LABEL = "fewer than 5: not shown"
+PROGRAM = "Re-entry"
+GROUPS = {"Large": [f"L{i:02d}" for i in range(8)], "Small": ["S01", "S02", "S03"]}
+ADMIN = StaffUser("pub-admin", "administrator", None)
+EVALUATOR = StaffUser("pub-eva", "evaluator", None)
+
+
+def who5(member: str, group: str, session: int, level: int, position: int) -> Administration:
+    """Five answers around `level` (0-5), varied by item and member so alpha is computable."""
+    day = dt.date(2025, 3, 4) + dt.timedelta(weeks=10 * (session - 1))
+    return Administration(
+        member=member,
+        instrument="who5",
+        instrument_version="1",
+        timepoint="pre" if session == 1 else "post",
+        answers={f"who5_{i}": max(0, min(5, level + (i * position) % 3 - 1)) for i in range(1, 6)},
+        group=group,
+        program=PROGRAM,
+        session=session,
+        date=day,
+        mode="self-completed",
+        entered_by="tests",
+    )
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("published")
+    url = f"sqlite:///{folder / 'published.sqlite'}"
+    engine = connect(url)
+    create_program(engine, PROGRAM)
+    batch = []
+    for group, codes in GROUPS.items():
+        create_group(engine, PROGRAM, group)
+        for code in codes:
+            create_member(engine, code, group=group, program=PROGRAM)
+        for number in (1, 2):
+            create_session(engine, group, number, dt.date(2025, 3, 4), program=PROGRAM)
+            record_attendance(engine, group, number, {c: True for c in codes}, PROGRAM)
+        for position, code in enumerate(codes):
+            # Large: most improve a lot; Small: one improves, two stay the same.
+            level = 1 + position % 3
+            rise = 3 if group == "Large" and position < 6 else (3 if position == 0 else 0)
+            batch.append(who5(code, group, 1, level, position))
+            batch.append(who5(code, group, 2, min(5, level + rise), position))
+    save_administrations(engine, batch)
+    yield url
+    dispose(url)
+
+
+def scope(url: str, user, group: str | None = None) -> queries.Scope:
+    return queries.Scope(url, queries.data_version(url), "who5", group=group, user=user)
+
+
+def test_only_a_user_without_member_codes_gets_results_fit_to_publish(url):
+    assert scope(url, EVALUATOR).publishes()
+    assert not scope(url, ADMIN).publishes()
+    assert not scope(url, None).publishes()  # the command line and the layers' own tests
+
+
+def test_group_means_of_a_small_group_are_hidden_with_their_complement(url):
+    staff = queries.groups(scope(url, ADMIN), "total", "pre").structure.groups
+    assert staff.set_index("group")["n"].to_dict() == {"Large": 8, "Small": 3}
+    view = queries.groups(scope(url, EVALUATOR), "total", "pre")
+    means = view.structure.groups.set_index("group")
+    # Small (3) alone would be 11 - 8: Large is hidden with it.
+    assert means["n"].tolist() == [LABEL, LABEL]
+    assert means["mean"].isna().all() and means["ci_low"].isna().all()
+    assert view.structure.n_members == 11  # the total stays
+    assert published.drawn(view.structure.groups).empty  # nothing for the chart to draw
+
+
+def test_reliable_change_counts_by_group_and_member_rows(url):
+    staff = queries.change(scope(url, ADMIN), "total", "pre", "post")
+    assert "member" in staff.members and len(staff.members) == 11
+    view = queries.change(scope(url, EVALUATOR), "total", "pre", "post")
+    assert view.change.n_pairs == 11
+    # The Jacobson plot keeps its points, without member codes.
+    assert len(view.members) == 11 and "member" not in view.members
+    staff_counts = staff.counts.set_index(["group", "category"])["count"].to_dict()
+    assert staff_counts == {
+        ("Large", "improved"): 6,
+        ("Large", "unchanged"): 2,
+        ("Small", "improved"): 1,
+        ("Small", "unchanged"): 2,
+    }
+    counts = view.counts.set_index(["group", "category"])["count"].to_dict()
+    # Small: every count is under 5. Large: 2 unchanged is hidden and, so that it cannot be
+    # worked out as 8 - 6, the 6 improved with it.
+    assert set(counts.values()) == {LABEL}
+    assert published.drawn(view.counts, "count").empty
+    summary = published.change_summary(queries.change_summary(view), view)
+    values = summary.set_index("statistic")["value"]
+    assert values["members with both timepoints"] == "11"
+    # 7 improved, 4 unchanged, 0 deteriorated in all: the 4 is hidden, and the smallest other
+    # count with it, so only "4 between them" can be worked out.
+    assert values["members improved"] == "7"
+    assert values["members unchanged"] == LABEL and values["members deteriorated"] == LABEL
+    assert staff.counts_reading and staff.reading.endswith(staff.counts_reading)
+    assert "reliably improved" not in view.reading
+
+
+def test_sessions_of_a_small_group_show_no_mean_and_no_member_lines(url):
+    staff = queries.over_time(scope(url, ADMIN), "total")
+    assert len(staff.trajectories) == 22
+    view = queries.over_time(scope(url, EVALUATOR), "total")
+    means = view.means.set_index(["group", "session"])
+    assert means.loc[("Small", 1), "n"] == LABEL and means["mean"].loc["Small"].isna().all()
+    assert means.loc[("Large", 1), "n"] == 8 and means["mean"].loc["Large"].notna().all()
+    assert view.overall["n"].tolist() == [11, 11]  # all groups together: shown
+    assert view.trajectories.empty
+
+
+def test_reliability_of_too_few_answers_is_hidden(url):
+    whole = queries.reliability(scope(url, EVALUATOR), "total", "pre")
+    assert whole.scales["n"].tolist() == [11] and whole.scales["alpha"].notna().all()
+    small = queries.reliability(scope(url, EVALUATOR, group="Small"), "total", "pre")
+    assert small.scales["n"].tolist() == [LABEL]
+    assert small.scales["alpha"].isna().all()
+    assert small.items["n"].eq(LABEL).all()
+    assert LABEL in small.reading
+    staff = queries.reliability(scope(url, ADMIN, group="Small"), "total", "pre")
+    assert staff.scales["n"].tolist() == [3]
+
+
+def test_attendance_rates_of_a_small_group_are_hidden(url):
+    marks = queries.attendance(url, None, None, EVALUATOR)
+    rates = queries.attendance_rates(marks, EVALUATOR).set_index(["group", "session"])
+    assert rates.loc[("Small", 1), "shown"] == LABEL
+    assert rates.loc[("Large", 1), "shown"] == "100%"
+    staff = queries.attendance_rates(queries.attendance(url, None, None, ADMIN), ADMIN)
+    assert "100%" in set(staff.set_index("group").loc["Small", "shown"])
+
+
+def test_the_evaluators_workbook_has_no_member_rows_and_hides_small_cells(url):
+    files = queries.report_files(scope(url, EVALUATOR))
+    workbook = load_workbook(io.BytesIO(files.excel))
+    assert "Scored data" not in workbook.sheetnames
+    assert "Member categories" not in workbook.sheetnames
+    text = {str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row}
+    assert not text & {c for codes in GROUPS.values() for c in codes}
+    assert LABEL in text
+    staff = load_workbook(io.BytesIO(queries.report_files(scope(url, ADMIN)).excel))
+    assert "Scored data" in staff.sheetnames

@@ -1,0 +1,220 @@
+"""Results fit to publish: the app's views as a user who may not see member codes gets them.
+
+An evaluator sees every page's aggregates, but no cell resting on fewer than 5 members
+(privacy.suppression; docs/security.md) and no member-level rows: those come only through
+the de-identified export, which is audited and carries its own safeguards. Each function
+takes a view of ui.queries and returns a copy with small cells hidden; the pages show what
+they get, so a page cannot forget the rule. Streamlit-free, so the rules are tested directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pandas as pd
+
+from privacy.suppression import Suppressor
+
+#: What a page says under a chart some of whose bars or points are hidden.
+HIDDEN_CELLS = (
+    "Groups and cells of fewer than 5 members are not drawn (the table says "
+    "\u201cfewer than 5: not shown\u201d), so no one's answers can be read from them."
+)
+#: What a page says where member-level rows would be.
+MEMBER_ROWS_HIDDEN = (
+    "Member-level results are not shown to evaluators: the de-identified export (Export "
+    "page) gives each member's answers under a pseudonym."
+)
+
+
+def drawn(frame: pd.DataFrame, count_column: str = "n") -> pd.DataFrame:
+    """The rows of `frame` a chart may draw: those whose count is not hidden (as numbers).
+
+    A no-op for a table nothing was hidden in, so pages call it for every role.
+    """
+    if frame is None or frame.empty or count_column not in frame:
+        return frame
+    counts = pd.to_numeric(frame[count_column], errors="coerce")
+    shown = frame[counts.notna() | frame[count_column].isna()].copy()
+    shown[count_column] = counts[shown.index]
+    return shown
+
+
+def _few(suppressor: Suppressor, what: str) -> str:
+    return f"{what}: {suppressor.label} (fewer than {suppressor.min_cell_size} members)."
+
+
+def reliability(view, suppressor: Suppressor | None = None):
+    """A ReliabilityView with scales and items of fewer than 5 answers hidden."""
+    suppressor = suppressor or Suppressor()
+    if view.scales.empty:
+        return view
+    scales = suppressor.rows(view.scales, "n", keep=["scale", "timepoint", "k", "flags", "notes"])
+    items = view.items
+    if not items.empty:
+        items = suppressor.rows(items, "n", keep=["scale", "timepoint", "item"])
+    reading = view.reading
+    first = view.scales.dropna(subset=["alpha"])
+    if len(first) and suppressor.hides(first.iloc[0]["n"]):
+        reading = _few(suppressor, "Reliability")
+    return dataclasses.replace(view, scales=scales, items=items, reading=reading)
+
+
+def change(view, suppressor: Suppressor | None = None):
+    """A ChangeView fit to publish.
+
+    Fewer than 5 members with both timepoints: no statistics at all (the page says so).
+    Otherwise the Jacobson plot keeps its points without member codes, category counts per
+    group get complementary suppression within each group, and effect sizes of programs
+    and groups of fewer than 5 members are hidden. The member table is emptied.
+    """
+    suppressor = suppressor or Suppressor()
+    points = view.members.drop(columns=["member"], errors="ignore")
+    if suppressor.hides(view.change.n_pairs):
+        points = points.iloc[0:0]
+    counts = view.counts
+    if len(counts):
+        counts = suppressor.part_rows(counts, "count", within=["group"], keep=["category"])
+    effects = view.effects
+    if len(effects):
+        effects = suppressor.rows(effects, "n", keep=["label", "level"])
+    reading = view.reading
+    if suppressor.hides(view.change.n_pairs):
+        reading = _few(suppressor, "Change")
+    elif view.result.counts and suppressor.hidden_parts(list(view.result.counts.values())):
+        # "3 of 12 reliably improved" could name the few: the sentence is left out.
+        reading = reading.removesuffix(view.counts_reading)
+    return dataclasses.replace(
+        view, members=points, counts=counts, effects=effects, reading=reading
+    )
+
+
+def change_summary(summary: pd.DataFrame, view, suppressor: Suppressor | None = None):
+    """`queries.change_summary` fit to publish.
+
+    The category counts get complementary suppression; with fewer than 5 members with both
+    timepoints every value reads as the suppression label.
+    """
+    suppressor = suppressor or Suppressor()
+    result = summary.copy()
+    if suppressor.hides(view.change.n_pairs):
+        result["value"] = suppressor.label
+        return result
+    counts = view.result.counts or {}
+    cells = suppressor.counts(list(counts.values()))
+    for category, cell in zip(counts, cells, strict=True):
+        result.loc[result["statistic"] == f"members {category}", "value"] = cell
+    return result
+
+
+def over_time(view, suppressor: Suppressor | None = None):
+    """An OverTimeView fit to publish.
+
+    Means per group and session, and over all groups, from fewer than 5 answers are hidden
+    (so are that session's item means and five good things); members' own lines are left
+    out.
+    """
+    suppressor = suppressor or Suppressor()
+    if view.means.empty:
+        return view
+    means = suppressor.rows(view.means, "n", keep=["group", "session"])
+    overall = view.overall
+    item_means, profile = view.item_means, view.profile
+    if overall is not None and len(overall):
+        few = set(overall.loc[overall["n"].map(suppressor.hides), "session"])
+        overall = suppressor.rows(overall, "n", keep=["session"])
+        item_means = _blank_sessions(item_means, few)
+        profile = _blank_sessions(profile, few)
+    reading = _sessions_reading(view, suppressor)
+    later = view.later
+    if len(later):
+        later = suppressor.rows(later, "n", keep=["session"])
+    return dataclasses.replace(
+        view,
+        means=means,
+        overall=overall,
+        later=later,
+        reading=reading,
+        trajectories=view.trajectories.iloc[0:0],
+        item_means=item_means,
+        profile=profile,
+    )
+
+
+def _sessions_reading(view, suppressor: Suppressor) -> str:
+    """The Over time reading without counts of fewer than 5 or means of so few answers."""
+
+    def later(match: re.Match) -> str:
+        n = int(match[2])
+        shown = f"fewer than {suppressor.min_cell_size}" if suppressor.hides(n) else str(n)
+        return f"session {match[1]} ({shown} answered so far)"
+
+    reading = re.sub(r"session (\S+) \((\d+) answered so far\)", later, view.reading)
+    named = set(re.findall(r"at session (\S+?)[ ,]", reading))
+    overall = view.overall if view.overall is not None else pd.DataFrame(columns=["session", "n"])
+    small = overall["n"].map(suppressor.hides).astype(bool)
+    few = {f"{float(session):g}" for session in overall.loc[small, "session"]}
+    if named & few:
+        return _few(suppressor, "Sessions")
+    return reading
+
+
+def _blank_sessions(frame: pd.DataFrame, sessions: set) -> pd.DataFrame:
+    if frame.empty or not sessions:
+        return frame
+    result = frame.copy()
+    hide = result["session"].isin(sessions)
+    result["mean"] = result["mean"].astype(float).where(~hide)
+    return result
+
+
+def trend(view, suppressor: Suppressor | None = None):
+    """A TrendView fit to publish: slopes of groups of fewer than 5 members hidden."""
+    suppressor = suppressor or Suppressor()
+    slopes = view.group_slopes
+    if len(slopes):
+        slopes = suppressor.rows(slopes, "n_members", keep=["group", "n_observations"])
+    reading = view.reading
+    if suppressor.hides(view.result.n_members):
+        reading = _few(suppressor, "Trend")
+    return dataclasses.replace(view, group_slopes=slopes, reading=reading)
+
+
+def groups(view, suppressor: Suppressor | None = None):
+    """A GroupsView fit to publish.
+
+    Group means get complementary suppression (the groups add up to the members shown);
+    with fewer than 5 members in all, no statistic is shown.
+    """
+    suppressor = suppressor or Suppressor()
+    structure = view.structure
+    means = structure.groups
+    if len(means):
+        means = suppressor.part_rows(means, "n", within=[], keep=["group"])
+    reading = view.reading
+    if suppressor.hides(structure.n_members):
+        reading = _few(suppressor, "Groups")
+        nothing = float("nan")
+        structure = dataclasses.replace(
+            structure,
+            **{
+                name: nothing
+                for name in ("icc1_reml", "icc1_anova", "icc2", "design_effect", "f", "p")
+            },
+        )
+    return dataclasses.replace(
+        view, structure=dataclasses.replace(structure, groups=means), reading=reading
+    )
+
+
+def attendance_rates(rates: pd.DataFrame, suppressor: Suppressor | None = None):
+    """`queries.attendance_rates` fit to publish.
+
+    A group session of fewer than 5 members on its roster shows no rate: 2 of 3 present
+    would name who was missing.
+    """
+    suppressor = suppressor or Suppressor()
+    if rates.empty:
+        return rates
+    return suppressor.rows(rates, "n", keep=["group", "session"])
