@@ -60,6 +60,7 @@ else:
                     ),
                     st.Page("app_pages/groups.py", title="Groups", icon=":material/workspaces:"),
                     st.Page("app_pages/reports.py", title="Reports", icon=":material/description:"),
+                    st.Page("app_pages/export.py", title="Export", icon=":material/download:"),
                 ],
                 "Settings": [
                     st.Page("app_pages/settings.py", title="Settings", icon=":material/settings:"),

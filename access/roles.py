@@ -64,6 +64,7 @@ PAGE_PERMISSIONS: dict[str, str | None] = {
     "over_time": ANALYSE,
     "groups": ANALYSE,
     "reports": REPORTS,
+    "export": EXPORT_DEIDENTIFIED,
     "settings": CHANGE_SETTINGS,
     "audit_log": VIEW_AUDIT,
 }

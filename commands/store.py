@@ -95,28 +95,12 @@ def import_command(args) -> int:
     return 0
 
 
-def _cell(value: object) -> object:
-    """A stored value as written out: whole numbers without a trailing .0, blanks empty."""
-    if value is None or pd.isna(value):
-        return None
-    number = float(value)
-    return int(number) if number.is_integer() else number
-
-
 def export_frame(engine) -> pd.DataFrame:
     """Every stored item response in the long spreadsheet format, ready to write."""
+    from privacy.exports import export_cells
     from store import load_responses
 
-    frame = load_responses(engine)
-
-    def cells(values) -> pd.Series:
-        # object dtype kept explicitly: inferring would turn 3 and None into 3.0 and NaN.
-        return pd.Series(list(values), index=frame.index, dtype=object)
-
-    frame["value"] = cells(_cell(v) for v in frame["value"])
-    frame["session"] = cells(None if pd.isna(v) else int(v) for v in frame["session"])
-    frame["date"] = cells(None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in frame["date"])
-    return frame
+    return export_cells(load_responses(engine))
 
 
 def export_command(args) -> int:

@@ -3,7 +3,11 @@
 - xlsx: the data on the first sheet (so `import` of an identified export still works) and,
   when a notice is required, a second sheet "42 CFR Part 2 notice" holding it.
 - csv: a csv file cannot carry a note without breaking the column format, so the notice is
-  written beside it as ``<name>.part2-notice.txt`` and the caller shows it too.
+  written beside it as ``<name>.part2-notice.txt`` and the caller shows it too (the app's
+  Export page hands both over in one zip file, ui.exports).
+
+`export_cells` gives stored responses the cells the CLI ``export`` and the app's Export page
+write, so both doors produce the same long format.
 """
 
 from __future__ import annotations
@@ -19,6 +23,46 @@ NOTICE_SHEET = "42 CFR Part 2 notice"
 
 class ExportError(ValueError):
     """An export that cannot be written as asked (e.g. an unknown file type)."""
+
+
+def _answer(value: object) -> object:
+    """A stored value as written out: whole numbers without a trailing .0, blanks empty."""
+    if value is None or pd.isna(value):
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def _day(value: object) -> str | None:
+    """A date as ``YYYY-MM-DD`` text; text (a shifted or coarsened date) is kept as it is."""
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, str):
+        return value
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def export_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stored responses (`store.repository.load_responses` columns) as an export writes them.
+
+    A copy with answers as whole numbers where they are whole (``3``, not ``3.0``), session
+    numbers as integers, dates as ``YYYY-MM-DD`` text (dates already de-identified to text,
+    shifted or ``YYYY-MM``, are kept) and every blank as an empty cell. The columns and their
+    order are unchanged: the long spreadsheet format, which `import` reads back.
+    """
+    result = frame.copy()
+
+    def cells(values) -> pd.Series:
+        # object dtype kept explicitly: inferring would turn 3 and None into 3.0 and NaN.
+        return pd.Series(list(values), index=result.index, dtype=object)
+
+    if "value" in result:
+        result["value"] = cells(_answer(v) for v in result["value"])
+    if "session" in result:
+        result["session"] = cells(None if pd.isna(v) else int(v) for v in result["session"])
+    if "date" in result:
+        result["date"] = cells(_day(v) for v in result["date"])
+    return result
 
 
 def notice_path(out: Path) -> Path:

@@ -106,6 +106,11 @@ FILTER_DATES = "filter_dates"
 UPLOAD_RESULT = "upload_result"
 #: Reports page: the scope whose report the user asked to prepare (None: not asked yet).
 REPORT_SCOPE = "report_scope"
+#: Export page: the prepared export (ui.exports.ExportFile) awaiting its download; cleared
+#: by the download, so every download is a fresh export with pseudonyms of its own.
+EXPORT_PREPARED = "export_prepared"
+#: Export page: the file name of the last download, shown once after it.
+EXPORT_DOWNLOADED = "export_downloaded"
 #: Settings page: a message after adding an instrument or restoring a backup.
 SETTINGS_NOTICE = "settings_notice"
 #: Settings page: the member code an administrator asked to withdraw, awaiting confirmation.
@@ -122,6 +127,15 @@ W_UPLOAD_INSTRUMENT = "w_upload_instrument"
 W_INSTRUMENT_YAML = "w_instrument_yaml"
 W_RESTORE_FILE = "w_restore_file"
 W_TEMPLATE_INSTRUMENT = "w_template_instrument"
+#: Export page: its own choices (an export of every questionnaire is the default, unlike
+#: the shared filters, which always name one).
+W_EXPORT_PROGRAM = "w_export_program"
+W_EXPORT_GROUP = "w_export_group"
+W_EXPORT_INSTRUMENT = "w_export_instrument"
+W_EXPORT_DATES = "w_export_dates"
+W_EXPORT_CONTENT = "w_export_content"
+W_EXPORT_DATE_HANDLING = "w_export_date_handling"
+W_EXPORT_FILE_TYPE = "w_export_file_type"
 #: Page-local choices of the analysis pages (they need not survive a page switch).
 W_TIMEPOINT = "w_timepoint"
 W_PRE = "w_pre"
@@ -185,6 +199,8 @@ DEFAULTS: dict[str, Any] = {
     SETTINGS_NOTICE: None,
     WITHDRAW_PENDING: None,
     REPORT_SCOPE: None,
+    EXPORT_PREPARED: None,
+    EXPORT_DOWNLOADED: None,
 }
 
 #: The member form's own keys: cleared for the next person (the language is kept).

@@ -4,7 +4,8 @@ Real staff accounts in the demo database: an administrator, a facilitator linked
 PR-A only, an evaluator, and nobody signed in. For each role the navigation offers exactly
 the pages access.roles allows; every offered page renders; the evaluator's rendered pages
 hold no real member code anywhere (text, tables, chart specs with their hover text); the
-facilitator's hold no code of another group. The Reports page is driven to its report.
+facilitator's hold no code of another group. The Reports page is driven to its report, the
+Export page to its file (de-identified by default, for the administrator too).
 """
 
 from __future__ import annotations
@@ -126,6 +127,17 @@ def test_every_page_under_every_role(demo, role):
             next(b for b in at.button if b.label == "Prepare the report").click().run()
             assert not at.exception, [e.value for e in at.exception]
             assert any("is ready" in i.value for i in at.info), page
+        if page == "export":
+            at.button(key="prepare_export").click().run()
+            assert not at.exception, [e.value for e in at.exception]
+            prepared = at.session_state[keys.EXPORT_PREPARED]
+            assert prepared.file_name.endswith(".xlsx") and "-deidentified-" in prepared.file_name
+            # The file itself, every cell: pseudonyms only, whoever downloads it.
+            exported = pd.read_excel(
+                io.BytesIO(prepared.data), sheet_name="Responses", engine="openpyxl"
+            )
+            assert not codes_in(exported.to_csv(index=False), members["code"])
+            assert exported["member"].str.fullmatch(r"P-[0-9a-f]{12}").all()
         text = page_text(at)
         assert not codes_in(text, forbidden), (page, sorted(codes_in(text, forbidden))[:5])
         if role == "evaluator" and page == "change":

@@ -49,6 +49,7 @@ PAGES = [
     ("over_time", True, True, True),
     ("groups", True, True, True),
     ("reports", True, True, True),
+    ("export", True, False, True),
     ("settings", True, False, False),
     ("audit_log", True, False, False),
 ]

@@ -252,7 +252,17 @@ def test_a_good_upload_stores_its_administrations(small_url):
     assert "3 questionnaire(s) stored" in at.success[0].value
 
 
-PAGES = ["home", "upload", "reliability", "change", "over_time", "groups", "reports", "settings"]
+PAGES = [
+    "home",
+    "upload",
+    "reliability",
+    "change",
+    "over_time",
+    "groups",
+    "reports",
+    "export",
+    "settings",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)
