@@ -112,7 +112,8 @@ if st.button(
     key="store_upload",
 ):
     try:
-        result = queries.store_upload(check, url)
+        who = getattr(dashboard.user(), "username", None)
+        result = queries.store_upload(check, url, f"upload by {who}" if who else "upload")
     except ValueError as error:
         st.error(str(error))
         st.stop()

@@ -924,7 +924,11 @@ def check_upload(
 def store_upload(check: UploadCheck, url: str, entered_by: str = "upload"):
     """Store every administration of a checked file in one transaction (all or nothing).
 
-    Returns the `store.BatchResult`. Raises ValueError when the check found errors.
+    Each administration's `entered_by` is `entered_by` alone, not the file's name: a file
+    named after a member ("R01-answers.csv") would leave that code on every other member's
+    rows, past the member's withdrawal. The file's name goes to the audit trail, where
+    member codes are replaced (store.audit). Returns the `store.BatchResult`. Raises
+    ValueError when the check found errors.
     """
     from store import administrations_from_table, save_administrations
 
@@ -937,7 +941,7 @@ def store_upload(check: UploadCheck, url: str, entered_by: str = "upload"):
         table.instrument,
         source=table.source,
         layout=table.layout,
-        entered_by=f"{entered_by} {name}"[:100],
+        entered_by=entered_by[:100],
     )
     return save_administrations(_engine(url), batch, source=name)
 
