@@ -29,6 +29,7 @@ PAGES = {
     "over_time": ("Mutuality over time", "Check-in total went from"),
     "groups": ("Groups", "of the differences between members lie between groups"),
     "reports": ("Reports", "Prepare the report"),
+    "export": ("Export", "Prepare the export"),
     "settings": ("Settings", "Backup and restore"),
 }
 ADMIN, ADMIN_PASSWORD = "admin1", "kettle lantern orchard"  # synthetic test account
