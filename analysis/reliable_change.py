@@ -560,24 +560,10 @@ def reliable_change(
     chosen: Cutoff | None = None
     if cutoff is not None:
         if method == "ha":
-            chosen, functional_post = _ha_cutoff(
-                cutoff,
-                x,
-                y,
-                se,
-                m_pre,
-                sd_pre,
-                m_post,
-                sd_post,
-                direction,
-                critical,
-                higher_is,
-                functional_mean,
-                functional_sd,
-            )
-            clinical_pre = direction * x < direction * chosen.value
-            recovered = clinical_pre & functional_post & improved
-            harmed = np.zeros(len(x), dtype=bool)
+            chosen = _ha_cutoff(cutoff, x, se, direction, higher_is, functional_mean, functional_sd)
+            # Functional at post by the individual true-score criterion CS (see Notes).
+            cs = (m_post + (y - m_post) * r_xx_2 - chosen.value) / (math.sqrt(r_xx_2) * se)
+            functional_post = direction * cs > critical
         else:
             chosen = clinical_cutoff(
                 cutoff,
@@ -587,10 +573,14 @@ def reliable_change(
                 m_functional=functional_mean,
                 sd_functional=functional_sd,
             )
-            clinical_pre = direction * x < direction * chosen.value
             functional_post = direction * y > direction * chosen.value
-            recovered = clinical_pre & functional_post & improved
-            harmed = ~clinical_pre & ~functional_post & deteriorated
+        clinical_pre = direction * x < direction * chosen.value
+        recovered = clinical_pre & functional_post & improved
+        harmed = (
+            np.zeros(len(x), dtype=bool)  # the package counts no member of HA as harmed
+            if method == "ha"
+            else ~clinical_pre & ~functional_post & deteriorated
+        )
     members["category"] = _label(improved, unchanged, deteriorated, recovered, harmed)
     result = ReliableChange(
         method,
@@ -604,25 +594,11 @@ def reliable_change(
     return _finish(result, with_cutoff=chosen is not None)
 
 
-def _ha_cutoff(
-    cutoff,
-    x,
-    y,
-    se,
-    m_pre,
-    sd_pre,
-    m_post,
-    sd_post,
-    direction,
-    critical,
-    higher_is,
-    functional_mean,
-    functional_sd,
-) -> tuple[Cutoff, np.ndarray]:
-    """Hageman-Arrindell true-score cutoff and who is functional at post (see reliable_change)."""
+def _ha_cutoff(cutoff, x, se, direction, higher_is, functional_mean, functional_sd) -> Cutoff:
+    """Hageman-Arrindell true-score cutoff for pre scores `x` (see reliable_change, Notes)."""
     kind = str(cutoff).strip().lower()
+    m_pre, sd_pre = x.mean(), x.std(ddof=1)
     r_clinical = (sd_pre**2 - se**2) / sd_pre**2
-    r_post = (sd_post**2 - se**2) / sd_post**2
     if kind in ("a", "b", "c"):
         if kind in ("b", "c") and (functional_mean is None or functional_sd is None):
             raise ReliableChangeError(
@@ -641,12 +617,8 @@ def _ha_cutoff(
                 )
             a, b = sd_pre * math.sqrt(r_clinical), functional_sd * math.sqrt(r_functional)
             value = (a * functional_mean + b * m_pre) / (a + b)
-        chosen = Cutoff(f"{kind}_true", float(value), m_pre, sd_pre, functional_mean, functional_sd)
-    else:
-        chosen = clinical_cutoff(cutoff, m_clinical=m_pre, sd_clinical=sd_pre, higher_is=higher_is)
-    cs_indiv = (m_post + (y - m_post) * r_post - chosen.value) / (math.sqrt(r_post) * se)
-    clinical_pre = direction * x < direction * chosen.value
-    return chosen, clinical_pre & (direction * cs_indiv > critical)
+        return Cutoff(f"{kind}_true", float(value), m_pre, sd_pre, functional_mean, functional_sd)
+    return clinical_cutoff(cutoff, m_clinical=m_pre, sd_clinical=sd_pre, higher_is=higher_is)
 
 
 def reliable_change_hlm(
