@@ -64,24 +64,46 @@ def settle(page, expected: str) -> None:
     page.wait_for_timeout(1000)
 
 
+def open_signed_in(page, address: str, link: str, expected: str) -> None:
+    """Sign in as the administrator and open the page behind the sidebar `link`."""
+    page.goto(address)
+    page.get_by_label("Username", exact=True).fill(ADMIN)
+    page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for(timeout=60_000)
+    # A full page load would start a new, signed-out session: use the sidebar link.
+    page.get_by_role("link", name=link, exact=True).click()
+    settle(page, expected)
+
+
+# The browser comes first: without one the test skips before the demo app is built.
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_screenshot(demo_app, chromium, name):
+def test_page_screenshot(chromium, demo_app, name):
     link, expected = PAGES[name]
     # Streamlit scrolls inside its main block, so a tall window shows the whole page.
     context = chromium.new_context(viewport={**LAPTOP, "height": 2400})
     page = context.new_page()
     try:
-        page.goto(demo_app)
-        page.get_by_label("Username", exact=True).fill(ADMIN)
-        page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("button", name="Sign out").wait_for(timeout=60_000)
-        # A full page load would start a new, signed-out session: use the sidebar link.
-        page.get_by_role("link", name=link, exact=True).click()
-        settle(page, expected)
+        open_signed_in(page, demo_app, link, expected)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert expected in page.inner_text("body")
+    finally:
+        context.close()
+
+
+def test_tables_offer_no_download_that_bypasses_the_audit(chromium, demo_app):
+    """A table's own toolbar has no "Download as CSV": only audited download buttons."""
+    context = chromium.new_context(viewport={**LAPTOP, "height": 2400})
+    page = context.new_page()
+    try:
+        open_signed_in(page, demo_app, *PAGES["reliability"])
+        table = page.locator('[data-testid="stDataFrame"]').first
+        table.hover()
+        page.locator('[data-testid="stElementToolbar"]').first.wait_for(timeout=30_000)
+        assert page.get_by_role("button", name="Download as CSV").count() == 0
+        # The audited way is there.
+        assert page.get_by_role("button", name="Download the table (CSV)").count() >= 1
     finally:
         context.close()
