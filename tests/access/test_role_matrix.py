@@ -24,7 +24,7 @@ from access.roles import PAGE_PERMISSIONS, may_see_page
 from store.db import connect, dispose
 from store.demo import load_demo
 from store.repository import list_groups, list_members
-from ui import queries
+from ui import published, queries
 from ui import state as keys
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -141,8 +141,10 @@ def test_every_page_under_every_role(demo, role):
         text = page_text(at)
         assert not codes_in(text, forbidden), (page, sorted(codes_in(text, forbidden))[:5])
         if role == "evaluator" and page == "change":
-            # The scan reaches the members table and the Jacobson plot's hover text.
-            assert len(set(re.findall(r"P-[0-9a-f]{12}", text))) >= 10
+            # No member rows for an evaluator (not even pseudonymised): the page says where
+            # they are instead (ui.published), and the Jacobson plot's points carry no label.
+            assert published.MEMBER_ROWS_HIDDEN in text
+            assert not re.findall(r"P-[0-9a-f]{12}", text)
         if role == "facilitator" and page == "change":
             assert codes_in(text, members.loc[members["group"] == "PR-A", "code"])
 
@@ -154,16 +156,19 @@ def test_report_files_hold_only_what_the_role_may_see(demo, role):
     user = accounts.sign_in(connect(url), ACCOUNTS[role], PASSWORD)
     scope = queries.Scope(url, queries.data_version(url), "relational-connection", user=user)
     workbook = load_workbook(io.BytesIO(queries.report_files(scope).excel))
-    scored = pd.DataFrame(workbook["Scored data"].values)
-    scored = scored.iloc[1:].set_axis(list(scored.iloc[0]), axis=1)
     text = "\n".join(
         str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row
     )
     if role == "facilitator":
+        scored = pd.DataFrame(workbook["Scored data"].values)
+        scored = scored.iloc[1:].set_axis(list(scored.iloc[0]), axis=1)
         assert set(scored["group"]) == {"PR-A"}
         others = set(members.loc[members["group"] != "PR-A", "code"])
         assert not codes_in(text, others)
     else:
-        assert len(set(scored["group"])) > 1
+        # Fit to publish: no member-level sheet, every group's aggregate, no code anywhere.
+        assert "Scored data" not in workbook.sheetnames
+        groups = set(members["group"])
+        assert len(groups) > 1 and all(g in text for g in groups)
         assert not codes_in(text, members["code"])
-        assert scored["member"].str.startswith("P-").all()
+        assert not re.findall(r"P-[0-9a-f]{12}", text)
