@@ -70,6 +70,7 @@ else:
             user.role,
         )
     )
+    staff_gate.record_view(navigation)
     # Back from kiosk mode: land on the session the facilitator was running.
     if st.session_state[keys.RETURN_TO_RUN_SESSION] and roles.can(user.role, roles.RUN_SESSIONS):
         st.session_state[keys.RETURN_TO_RUN_SESSION] = False

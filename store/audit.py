@@ -41,6 +41,8 @@ BUNDLE_REFUSED = "bundle import refused"
 WITHDRAWAL = "withdraw member"
 SETTINGS_CHANGED = "change settings"
 AUDIT_EXPORT = "export audit log"
+#: A staff member opened a page that shows stored data (once per page per sign-in).
+VIEW = "view page"
 
 #: Actions that read or only touch accounts' sessions: they change no answers, rosters or
 #: permissions, so cached results stay valid across them (`last_data_event`).
@@ -52,6 +54,7 @@ READ_ONLY_ACTIONS = (
     BUNDLE_EXPORT,
     BUNDLE_REFUSED,
     AUDIT_EXPORT,
+    VIEW,
 )
 
 #: Columns of `load_audit`.

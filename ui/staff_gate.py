@@ -12,6 +12,7 @@ import streamlit as st
 
 from access import browser, roles
 from access.accounts import StaffUser
+from store import audit
 from store.db import connect
 from ui import state as keys
 
@@ -44,3 +45,22 @@ def sign_out_button(user: StaffUser) -> None:
         if st.button("Sign out", icon=":material/logout:"):
             browser.sign_out(st.session_state, keys.STAFF_SESSION, connect())
             st.rerun()
+
+
+def record_view(page) -> None:
+    """Audit that the signed-in staff member opened `page`: once per page per sign-in.
+
+    Every staff page shows stored data (rosters, answers, results, the audit log itself),
+    so every page counts as access. Reruns of the same page (each click) add nothing; a
+    new sign-in starts again.
+    """
+    signed_in = st.session_state.get(keys.STAFF_SESSION)
+    if signed_in is None:
+        return
+    name = _page_name(page)
+    seen = (signed_in.user.username, signed_in.signed_in_at, name)
+    viewed = st.session_state[keys.VIEWED_PAGES]
+    if seen in viewed:
+        return
+    audit.record(connect(), signed_in.user.username, audit.VIEW, {"page": name})
+    viewed.add(seen)

@@ -111,6 +111,8 @@ REPORT_SCOPE = "report_scope"
 EXPORT_PREPARED = "export_prepared"
 #: Export page: the file name of the last download, shown once after it.
 EXPORT_DOWNLOADED = "export_downloaded"
+#: The pages this sign-in has opened and audited: {(username, signed in at, page)}.
+VIEWED_PAGES = "viewed_pages"
 #: Settings page: a message after adding an instrument or restoring a backup.
 SETTINGS_NOTICE = "settings_notice"
 #: Settings page: the member code an administrator asked to withdraw, awaiting confirmation.
@@ -201,6 +203,7 @@ DEFAULTS: dict[str, Any] = {
     REPORT_SCOPE: None,
     EXPORT_PREPARED: None,
     EXPORT_DOWNLOADED: None,
+    VIEWED_PAGES: set(),
 }
 
 #: The member form's own keys: cleared for the next person (the language is kept).

@@ -150,3 +150,24 @@ def test_first_run_asks_for_an_administrator(tmp_path, monkeypatch):
     assert at.session_state[keys.STAFF_SESSION].user.username == "chief"
     assert _reachable(at, "settings")
     dispose(url)
+
+
+def test_every_page_a_staff_member_opens_is_audited_once_per_sign_in(demo_url):
+    def signed_in() -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=240)
+        user = StaffUser("viewing-evaluator", "evaluator", None)
+        at.session_state[keys.STAFF_SESSION] = idle.start(user, dt.datetime.now(dt.UTC))
+        return at.run()
+
+    def pages_viewed() -> list[str]:
+        views = audit.load_audit(connect(demo_url), action=audit.VIEW)
+        return sorted(d["page"] for d in views.loc[views["who"] == "viewing-evaluator", "detail"])
+
+    at = signed_in()  # Home
+    at.switch_page("app_pages/groups.py").run()
+    at.run()  # a rerun of the same page (any click) adds nothing
+    at.switch_page("app_pages/change.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert pages_viewed() == ["change", "groups", "home"]
+    signed_in()  # a new sign-in opening Home is a new access
+    assert pages_viewed() == ["change", "groups", "home", "home"]
