@@ -218,3 +218,25 @@ def attendance_rates(rates: pd.DataFrame, suppressor: Suppressor | None = None):
     if rates.empty:
         return rates
     return suppressor.rows(rates, "n", keep=["group", "session"])
+
+
+def home(view, suppressor: Suppressor | None = None):
+    """A HomeView fit to publish.
+
+    Only group alerts: a member's alert is a member-level row, and repairing it is the
+    facilitator's work. Groups of fewer than 5 members show no member count, and sessions
+    with answers from 1 to 4 members no count of answers.
+    """
+    suppressor = suppressor or Suppressor()
+    alerts = view.alerts[view.alerts["level"] == "group"].reset_index(drop=True)
+    groups = view.groups
+    if len(groups):
+        groups = suppressor.rows(groups, "members", keep=list(groups.columns))
+    recent = view.recent
+    if len(recent):
+        recent = suppressor.rows(recent, "administrations", keep=list(recent.columns))
+    n_alerts = len(view.alerts)
+    reading = view.reading.replace(
+        f"{n_alerts} open disconnection alert(s).", f"{len(alerts)} open group alert(s)."
+    )
+    return dataclasses.replace(view, alerts=alerts, groups=groups, recent=recent, reading=reading)

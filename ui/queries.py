@@ -811,7 +811,9 @@ def home(url: str, version: str, today: dt.date, user=None, recent_days: int = 2
         f"{int(group_table['members'].sum()) if len(group_table) else 0} members; "
         f"{len(alerts)} open disconnection alert(s)."
     )
-    return HomeView(programs, group_table, recent, upcoming, alerts, reading)
+    view = HomeView(programs, group_table, recent, upcoming, alerts, reading)
+    publishes = user is not None and not user.can(SEE_MEMBER_CODES)
+    return published.home(view) if publishes else view
 
 
 def open_alerts(url: str, version: str, scale: str = "total", user=None) -> pd.DataFrame:

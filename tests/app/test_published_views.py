@@ -7,9 +7,11 @@ administrator (who holds the data and sees everything) and as an evaluator.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -170,3 +172,24 @@ def test_the_evaluators_workbook_has_no_member_rows_and_hides_small_cells(url):
     assert LABEL in text
     staff = load_workbook(io.BytesIO(queries.report_files(scope(url, ADMIN)).excel))
     assert "Scored data" in staff.sheetnames
+
+
+def test_an_evaluators_home_shows_no_member_alert_and_no_small_count(url):
+    today = dt.date(2025, 6, 1)
+    staff = queries.home(url, queries.data_version(url), today, ADMIN)
+    assert staff.groups.set_index("name")["members"].to_dict() == {"Large": 8, "Small": 3}
+    view = queries.home(url, queries.data_version(url), today, EVALUATOR)
+    assert view.groups.set_index("name")["members"].to_dict() == {"Large": 8, "Small": LABEL}
+    answers = view.recent.groupby("group")["administrations"].agg(set).to_dict()
+    assert answers == {"Large": {8}, "Small": {LABEL}}
+    # Alerts: a member's is a member-level row (the facilitator's to repair); a group's stays.
+    alerts = pd.DataFrame(
+        {
+            "level": ["member", "group"],
+            "group": ["Large", "Large"],
+            "member": ["P-0123456789ab", "(whole group)"],
+            "session": [2, 2],
+        }
+    )
+    shown = published.home(dataclasses.replace(staff, alerts=alerts)).alerts
+    assert shown["level"].tolist() == ["group"]
