@@ -61,6 +61,17 @@ dashboard.reading(view.reading)
 st.caption(f"Default timepoints: {default.rule}")
 for note in view.notes:
     st.caption(note)
+if method == "hlm":
+    # The rule of analysis.reliable_change.reliable_change_hlm (as clinicalsignificance's HLM
+    # method): each member's slope is judged against the average member's slope.
+    st.caption(
+        'With HLM, "improved" means improving reliably faster than the average member: the '
+        "member's own slope over the sessions is reliably steeper, in the better direction, "
+        'than the average member\'s slope (95% level). "Deteriorated" means reliably behind '
+        "the average member's slope, so a member who improves as fast as the average counts "
+        "as unchanged, and one who improves much more slowly can count as deteriorated. HLM "
+        "uses every numbered session in this selection, not only Before and After."
+    )
 
 change = view.change
 summary = queries.change_summary(view)

@@ -33,8 +33,11 @@ import pandas as pd
 
 from access.roles import SEE_MEMBER_CODES
 from analysis.alerts import disconnection_alerts
+from analysis.attendance import attendance_rates as rates_of_marks
+from analysis.attendance import attendance_summary
 from analysis.change import PairedChange, normalise_timepoint, paired_change
 from analysis.groups import GroupStructure, group_structure
+from analysis.items import item_means_by_session, theme_profile
 from analysis.reliability import reliability_frames, reliability_table
 from analysis.reliable_change import (
     CATEGORIES,
@@ -559,19 +562,9 @@ def over_time(scope: Scope, scale: str) -> OverTimeView:
     means = session_means(by_group, scale, by="group")
     trajectories = scored[["member", "session", scale]].rename(columns={scale: "score"}).dropna()
     keyed = keyed_items(wide, instrument, instrument.item_ids)
-    keyed["session"] = wide["session"].astype(int).to_numpy()
-    item_means = keyed.groupby("session").mean().reset_index()
-    item_long = item_means.melt(id_vars="session", var_name="item", value_name="mean")
+    item_long = item_means_by_session(keyed, wide["session"].astype(int))
     themes = {i.id: i.theme for i in instrument.items if i.theme in FIVE_GOOD_THINGS}
-    profile = pd.DataFrame(columns=["session", "theme", "mean"])
-    if themes:
-        profile = (
-            item_long[item_long["item"].isin(themes)]
-            .assign(theme=lambda f: f["item"].map(themes))
-            .groupby(["session", "theme"], sort=False)["mean"]
-            .mean()
-            .reset_index()
-        )
+    profile = theme_profile(item_long, themes)
     overall = session_means(scored, scale)
     name = instrument.scale(scale).name
     reading = f"{name}: {len(overall)} sessions, {scored['member'].nunique()} members."
@@ -670,18 +663,13 @@ def attendance(url: str, program: str | None, group: str | None, user=None) -> p
 def attendance_rates(marks: pd.DataFrame, user=None) -> pd.DataFrame:
     """Share of members present per group and session: group, session, n, present, shown.
 
-    `n` is the members with a mark for that session; `shown` is the share as text ("83%").
-    For a user who may not see member codes, a session of fewer than 5 members shows no
-    rate (ui.published).
+    `n` and `present` come from `analysis.attendance.attendance_rates`: `n` is the members
+    with a mark for that session; `shown` is the share as text ("83%"). For a user who may
+    not see member codes, a session of fewer than 5 members shows no rate (ui.published).
     """
     if marks.empty:
         return pd.DataFrame(columns=["group", "session", "n", "present", "shown"])
-    rates = (
-        marks.assign(present=marks["present"].astype(float))
-        .groupby(["group", "session"])["present"]
-        .agg(n="size", present="mean")
-        .reset_index()
-    )
+    rates = rates_of_marks(marks)
     if user is not None and not user.can(SEE_MEMBER_CODES):
         rates = published.attendance_rates(rates)
     rates["shown"] = [
@@ -692,14 +680,16 @@ def attendance_rates(marks: pd.DataFrame, user=None) -> pd.DataFrame:
 
 
 def attendance_reading(marks: pd.DataFrame) -> str:
-    if marks.empty:
+    """The attendance in one sentence: overall share present and the emptiest session.
+
+    Numbers from `analysis.attendance.attendance_summary` (groups pooled per session).
+    """
+    summary = None if marks.empty else attendance_summary(marks)
+    if summary is None or summary.marks == 0:
         return "No attendance recorded here."
-    rate = float(marks["present"].astype(bool).mean())
-    per_session = marks.groupby("session")["present"].mean()
-    low = per_session.idxmin()
     return (
-        f"Members came to {rate:.0%} of the sessions recorded; the emptiest was session "
-        f"{low} ({per_session.min():.0%} present)."
+        f"Members came to {summary.rate:.0%} of the sessions recorded; the emptiest was "
+        f"session {summary.emptiest_session} ({summary.emptiest_rate:.0%} present)."
     )
 
 
