@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= localhost
 PORT ?= 8501
 
-.PHONY: run run-room test lint format demo bench clean
+.PHONY: run serve run-room test lint format demo bench clean
 
 $(VENV)/.runtime-installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,10 @@ $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 demo: $(VENV)/.runtime-installed
 	$(PY) -m store.demo
 
-run: demo
+run: demo serve
+
+# The app without the demo program (an institution's own database).
+serve: $(VENV)/.runtime-installed
 	$(PY) -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
