@@ -167,6 +167,6 @@ st.download_button(
     args=(prepared,),
 )
 st.caption(f"The first {len(prepared.preview)} rows, as the file holds them:")
-# A static table, not st.dataframe: its toolbar would offer a csv download of these rows that
-# bypasses the audit log.
-st.table(prepared.preview, hide_index=True)
+# Tables' own csv download is off for the whole app (client.disableDataExport), so the
+# preview's toolbar cannot bypass the audit log.
+st.dataframe(prepared.preview, hide_index=True)

@@ -147,10 +147,9 @@ def test_an_evaluators_download_holds_pseudonyms_and_dates_shifted_per_member(ur
     # Recovery is a substance-use program: the notice is the second sheet.
     assert sheets[NOTICE_SHEET]["notice"][0] == PART2_NOTICE
     assert any("42 CFR Part 2" in w.value for w in at.warning)
-    # The page shows what it will hand over, pseudonyms and all, in a table without the
-    # toolbar of st.dataframe (whose own download would leave no audit entry).
-    assert not at.dataframe
-    shown = at.table[0].value
+    # The page shows what it will hand over, pseudonyms and all (the table's own csv download
+    # is off app-wide: tests/app/test_pages_screenshots.py checks it in a browser).
+    shown = at.dataframe[0].value
     assert shown["member"].map(lambda m: bool(PSEUDONYM.fullmatch(m))).all()
     said = f"{ANSWERS} answer(s) from {ADMINISTRATIONS} questionnaire(s) of all groups, de-id"
     assert any(i.value.startswith(said) for i in at.info), [i.value for i in at.info]
