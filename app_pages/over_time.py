@@ -8,11 +8,12 @@ from ui import dashboard, published, queries
 from ui import state as keys
 
 st.title("Mutuality over time")
-st.caption(
-    "Session by session: the group's mean with its 95% confidence band over each member's "
-    "own line (faint), which of the five good things grow, and who came."
-)
 scope, scale = dashboard.filters(use="per-session")
+lines = "" if scope.publishes() else " over each member's own line (faint)"
+st.caption(
+    f"Session by session: the group's mean with its 95% confidence band{lines}, which of "
+    "the five good things grow, and who came."
+)
 view = dashboard.over_time(scope, scale)
 if view.means.empty:
     st.info(
@@ -36,11 +37,16 @@ dashboard.chart(figure, means, "mean-per-session")
 if scope.publishes():
     st.caption(published.HIDDEN_CELLS + " " + published.MEMBER_ROWS_HIDDEN)
 low, high = view.score_range
+few = (
+    ""
+    if scope.publishes()  # sessions of so few answers are not drawn for them
+    else f" A session with fewer than {FEW_ANSWERS} answers has an open marker and its number "
+    "of answers (n=2): its mean and band rest on very few members, and a band may run off "
+    "the scale."
+)
 st.caption(
-    f"The axis shows the whole scale ({low:g} to {high:g}). A session with fewer than "
-    f"{FEW_ANSWERS} answers has an open marker and its number of answers (n=2): its mean "
-    "and band rest on very few members, and a band may run off the scale. Point at a "
-    "session to see how many answered."
+    f"The axis shows the whole scale ({low:g} to {high:g}).{few} Point at a session to see "
+    "how many answered."
 )
 
 st.subheader("Trend: mixed model")
