@@ -115,4 +115,12 @@ if scope.publishes():
     st.caption(published.MEMBER_ROWS_HIDDEN)
 else:
     dashboard.download_table(view.members, "change-members", "Download every member's change (CSV)")
-    st.dataframe(view.members, hide_index=True)
+    st.dataframe(
+        view.members,
+        hide_index=True,
+        column_config={
+            c: st.column_config.NumberColumn(format="%.2f")
+            for c in ("pre", "post", "change", "rci", "slope", "slope_se")
+            if c in view.members
+        },
+    )
