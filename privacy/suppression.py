@@ -20,12 +20,15 @@ passes a larger `min_cell_size` (the CLI's ``report --min-cell-size``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
 #: Groups and cells resting on fewer people than this are not shown.
 MIN_CELL_SIZE = 5
+#: A count of members in a sentence: "3 members", "1 member", "2 member(s)".
+_MEMBERS = re.compile(r"(?<![\w.])(\d+) member(?:s|\(s\))?(?!\w)")
 
 
 class Suppressor:
@@ -86,6 +89,23 @@ class Suppressor:
             self.label if i in hidden else ("-" if n is None else str(n))
             for i, n in enumerate(parts)
         ]
+
+    def sentence(self, text: str) -> str:
+        """`text` with each count of 1 to 4 members written as "fewer than 5 members".
+
+        For rules and messages that quote counts: "3 members", "1 member", "2 member(s)".
+
+        >>> Suppressor().sentence("pre (3 members) to post (12 members)")
+        'pre (fewer than 5 members) to post (12 members)'
+        """
+
+        def shown(match: re.Match) -> str:
+            if not self.hides(int(match[1])):
+                return match[0]
+            self.suppressed += 1
+            return f"fewer than {self.min_cell_size} members"
+
+        return _MEMBERS.sub(shown, text)
 
     def row(self, n: int | None, cells: list[str]) -> list[str] | None:
         """`cells` when `n` is large enough, else None (the caller writes the label)."""

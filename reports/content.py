@@ -386,7 +386,8 @@ def key_results(content: ReportContent, suppressor: Suppressor | None = None) ->
     change = next(c for c in content.change if c.scale == scale.id)
     c = change.change
     if c is None or change.problem is not None:
-        lines.append(f"Change: {change.problem}")
+        problem = change.problem if suppressor is None else suppressor.sentence(change.problem)
+        lines.append(f"Change: {problem}")
     elif suppressor is not None and suppressor.hides(c.n_pairs):
         lines.append(f"Change in {scale.name}: {suppressor.label} (members with both).")
     else:
@@ -409,11 +410,14 @@ def key_results(content: ReportContent, suppressor: Suppressor | None = None) ->
     trend = next((t for t in content.trends if t.scale == scale.id), None)
     if trend is not None and trend.result is not None and math.isfinite(trend.result.slope):
         r = trend.result
-        lines.append(
-            f"Over sessions, {scale.name} changed by {words(r.slope, 3)} points per session "
-            f"(95% CI {words(r.slope_ci[0], 3)} to {words(r.slope_ci[1], 3)}, "
-            f"{p_words(r.slope_p)}), {r.n_members} members."
-        )
+        if suppressor is not None and suppressor.hides(r.n_members):
+            lines.append(f"Change over sessions in {scale.name}: {suppressor.label} (members).")
+        else:
+            lines.append(
+                f"Over sessions, {scale.name} changed by {words(r.slope, 3)} points per session "
+                f"(95% CI {words(r.slope_ci[0], 3)} to {words(r.slope_ci[1], 3)}, "
+                f"{p_words(r.slope_p)}), {r.n_members} members."
+            )
     group = next(
         (g for g in content.groups if g.scale == scale.id and g.structure is not None), None
     )

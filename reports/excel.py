@@ -170,12 +170,12 @@ def _summary(
         ("File", content.source or "(not named)"),
         ("Instrument", f"{instrument.name} ({instrument.id}, version {instrument.version})"),
         ("Higher scores are", instrument.higher_is),
-        ("Members", content.n_members),
+        ("Members", _members(content.n_members, suppressor)),
         ("Administrations", content.n_administrations),
         ("Groups", content.n_groups),
         ("Timepoints", len(content.timepoints)),
         ("Timepoints in order", ", ".join(content.timepoints)),
-        ("Pre and post", content.pre_post_rule),
+        ("Pre and post", _rule(content, suppressor)),
         ("Report made on", content.made.isoformat()),
     ]
     if suppressor is not None:
@@ -220,6 +220,17 @@ def _summary(
     sheet.freeze_panes = "A4"  # the title and the What/Value header stay in view
     sheet.column_dimensions["A"].width = 24
     sheet.column_dimensions["B"].width = 100
+
+
+def _members(n: int, suppressor: Suppressor | None) -> int | str:
+    """The report's number of members, or the suppression label for 1 to 4 of them."""
+    return n if suppressor is None or not suppressor.hides(n) else suppressor.count(n)
+
+
+def _rule(content: ReportContent, suppressor: Suppressor | None) -> str:
+    """The pre/post rule; fit to publish, it quotes no count of 1 to 4 members."""
+    rule = content.pre_post_rule
+    return rule if suppressor is None else suppressor.sentence(rule)
 
 
 def _suppression_words(suppressor: Suppressor) -> str:
@@ -351,7 +362,7 @@ def published_change_frame(frame: pd.DataFrame, suppressor: Suppressor) -> pd.Da
 
 
 def _change(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
-    row = note(sheet, 1, content.pre_post_rule)
+    row = note(sheet, 1, _rule(content, suppressor))
     frame = change_frame(content)
     methods = method_frame(content)
     if suppressor is not None:

@@ -249,10 +249,11 @@ def _jacobson_figure(section: ChangeSection, higher_is: str):
 
 def _change(content: ReportContent, suppressor: Suppressor) -> list:
     story = [Paragraph("Change from pre to post", H2)]
-    story.append(Paragraph(_text(content.pre_post_rule), BODY))
+    # The rule and the problems quote members per timepoint: 1 to 4 are not printed.
+    story.append(Paragraph(_text(suppressor.sentence(content.pre_post_rule)), BODY))
     usable = [s for s in content.change if s.change is not None and s.problem is None]
     if not usable:
-        problems = {s.problem for s in content.change if s.problem}
+        problems = {suppressor.sentence(s.problem) for s in content.change if s.problem}
         return story + [Paragraph(_text("Not computed: " + "; ".join(sorted(problems))), BODY)]
     direction = "Higher" if content.instrument.higher_is == "better" else "Lower"
     story.append(
@@ -408,14 +409,22 @@ def _sessions(content: ReportContent, suppressor: Suppressor) -> list:
     sessions = r.sessions
     hidden = sessions["n"] < suppressor.min_cell_size
     shown = sessions[~hidden]
-    story.append(
-        Paragraph(
-            f"Mean {_text(first.scale_name)} at each session with its 95% confidence "
-            f"interval. A mixed model (each member's own starting point and rate of change"
+    if suppressor.hides(r.n_members):
+        # A slope of 1 to 4 members is theirs: neither it nor their number is printed.
+        suppressor.suppressed += 1
+        model = f"The mixed model's change per session: {suppressor.label} (members)."
+    else:
+        model = (
+            f"A mixed model (each member's own starting point and rate of change"
             f"{', members within groups' if r.n_groups > 1 else ''}) estimates a change of "
             f"<b>{words(r.slope, 3)}</b> points per session (95% CI {words(r.slope_ci[0], 3)} "
             f"to {words(r.slope_ci[1], 3)}, {p_words(r.slope_p)}; {r.n_members} members, "
-            f"{r.n_observations} answers).",
+            f"{r.n_observations} answers)."
+        )
+    story.append(
+        Paragraph(
+            f"Mean {_text(first.scale_name)} at each session with its 95% confidence "
+            f"interval. {model}",
             BODY,
         )
     )
@@ -456,13 +465,17 @@ def _sessions(content: ReportContent, suppressor: Suppressor) -> list:
     others = [t for t in content.trends if t.result is not None and t is not first]
     if others:
         rows = [
-            [
-                t.scale_name,
-                str(t.result.n_members),
-                words(t.result.slope, 3),
-                f"{words(t.result.slope_ci[0], 3)} to {words(t.result.slope_ci[1], 3)}",
-                p_words(t.result.slope_p),
-            ]
+            suppressor.row(
+                t.result.n_members,
+                [
+                    t.scale_name,
+                    str(t.result.n_members),
+                    words(t.result.slope, 3),
+                    f"{words(t.result.slope_ci[0], 3)} to {words(t.result.slope_ci[1], 3)}",
+                    p_words(t.result.slope_p),
+                ],
+            )
+            or _suppressed_row([t.scale_name], suppressor, 5)
             for t in [first, *others]
         ]
         story += [

@@ -21,6 +21,8 @@ HIDDEN_CELLS = (
     "Groups and cells of fewer than 5 members are not drawn (the table says "
     "\u201cfewer than 5: not shown\u201d), so no one's answers can be read from them."
 )
+#: The columns of the Jacobson plot's points an evaluator gets (ui.published.change).
+POINT_COLUMNS = ["category", "pre", "post", "change"]
 #: What a page says where member-level rows would be.
 MEMBER_ROWS_HIDDEN = (
     "Member-level results are not shown to evaluators: the de-identified export (Export "
@@ -50,7 +52,8 @@ def reliability(view, suppressor: Suppressor | None = None):
     suppressor = suppressor or Suppressor()
     if view.scales.empty:
         return view
-    scales = suppressor.rows(view.scales, "n", keep=["scale", "timepoint", "k", "flags", "notes"])
+    # A hidden row's flags and notes go too: they quote its count ("only 3 respondent(s)").
+    scales = suppressor.rows(view.scales, "n", keep=["scale", "timepoint", "k"])
     items = view.items
     if not items.empty:
         items = suppressor.rows(items, "n", keep=["scale", "timepoint", "item"])
@@ -65,12 +68,17 @@ def change(view, suppressor: Suppressor | None = None):
     """A ChangeView fit to publish.
 
     Fewer than 5 members with both timepoints: no statistics at all (the page says so).
-    Otherwise the Jacobson plot keeps its points without member codes, category counts per
+    Otherwise the Jacobson plot keeps its points (`POINT_COLUMNS` only: no member code, no
+    group, sorted by score so the order tells nothing either), category counts per
     group get complementary suppression within each group, and effect sizes of programs
     and groups of fewer than 5 members are hidden. The member table is emptied.
     """
     suppressor = suppressor or Suppressor()
-    points = view.members.drop(columns=["member"], errors="ignore")
+    # The points are what the Jacobson plot draws (and its "Chart data (CSV)" holds): scores
+    # and category only. A group column, or rows in group order, would count a small
+    # group's members per category, which the counts table hides.
+    drawn_columns = [c for c in POINT_COLUMNS if c in view.members]
+    points = view.members[drawn_columns].sort_values(drawn_columns).reset_index(drop=True)
     if suppressor.hides(view.change.n_pairs):
         points = points.iloc[0:0]
     counts = view.counts
@@ -193,6 +201,11 @@ def groups(view, suppressor: Suppressor | None = None):
     if len(means):
         means = suppressor.part_rows(means, "n", within=[], keep=["group"])
     reading = view.reading
+    notes = structure.notes
+    sizes = structure.groups["n"] if "n" in structure.groups else pd.Series(dtype=float)
+    if any(suppressor.hides(n) for n in pd.to_numeric(sizes, errors="coerce")):
+        # "Group sizes differ (3 to 8 members)" would give a hidden group's size.
+        notes = [_GROUP_SIZES.sub("", note) for note in notes]
     if suppressor.hides(structure.n_members):
         reading = _few(suppressor, "Groups")
         nothing = float("nan")
@@ -204,8 +217,12 @@ def groups(view, suppressor: Suppressor | None = None):
             },
         )
     return dataclasses.replace(
-        view, structure=dataclasses.replace(structure, groups=means), reading=reading
+        view, structure=dataclasses.replace(structure, groups=means, notes=notes), reading=reading
     )
+
+
+#: The sizes in analysis.groups' note "Group sizes differ (3 to 8 members): ...".
+_GROUP_SIZES = re.compile(r" \(\d+ to \d+ members\)")
 
 
 def attendance_rates(rates: pd.DataFrame, suppressor: Suppressor | None = None):
@@ -223,15 +240,21 @@ def attendance_rates(rates: pd.DataFrame, suppressor: Suppressor | None = None):
 def home(view, suppressor: Suppressor | None = None):
     """A HomeView fit to publish.
 
-    Only group alerts: a member's alert is a member-level row, and repairing it is the
-    facilitator's work. Groups of fewer than 5 members show no member count, and sessions
-    with answers from 1 to 4 members no count of answers.
+    Only group alerts, and only of a mean of at least 5 members: a member's alert is a
+    member-level row (repairing it is the facilitator's work), and a group alert quotes its
+    mean and how many were present. Groups of fewer than 5 members show no member count,
+    with complementary suppression (the reading prints the total), and sessions with
+    answers from 1 to 4 members no count of answers.
     """
     suppressor = suppressor or Suppressor()
-    alerts = view.alerts[view.alerts["level"] == "group"].reset_index(drop=True)
+    alerts = view.alerts[view.alerts["level"] == "group"]
+    texts = alerts["what happened"] if "what happened" in alerts else [None] * len(alerts)
+    present = [_members_present(text) for text in texts]
+    alerts = alerts[[n is not None and not suppressor.hides(n) for n in present]]
+    alerts = alerts.reset_index(drop=True)
     groups = view.groups
     if len(groups):
-        groups = suppressor.rows(groups, "members", keep=list(groups.columns))
+        groups = suppressor.part_rows(groups, "members", within=[], keep=list(groups.columns))
     recent = view.recent
     if len(recent):
         recent = suppressor.rows(recent, "administrations", keep=list(recent.columns))
@@ -240,3 +263,14 @@ def home(view, suppressor: Suppressor | None = None):
         f"{n_alerts} open disconnection alert(s).", f"{len(alerts)} open group alert(s)."
     )
     return dataclasses.replace(view, alerts=alerts, groups=groups, recent=recent, reading=reading)
+
+
+#: How many members a group alert's mean rests on: analysis.alerts writes
+#: "Group G's mean at session 3 (2.10, 4 members) is ...".
+_PRESENT = re.compile(r"'s mean at session \S+ \([^,()]*, (\d+) members\)")
+
+
+def _members_present(text) -> int | None:
+    """The members a group alert's mean rests on; None (the alert is dropped) if unknown."""
+    found = _PRESENT.search(str(text))
+    return int(found[1]) if found else None

@@ -179,17 +179,94 @@ def test_an_evaluators_home_shows_no_member_alert_and_no_small_count(url):
     staff = queries.home(url, queries.data_version(url), today, ADMIN)
     assert staff.groups.set_index("name")["members"].to_dict() == {"Large": 8, "Small": 3}
     view = queries.home(url, queries.data_version(url), today, EVALUATOR)
-    assert view.groups.set_index("name")["members"].to_dict() == {"Large": 8, "Small": LABEL}
+    # The reading prints all 11 members: Large's 8 beside it would give Small's 3 away.
+    assert "11 members" in view.reading
+    assert view.groups.set_index("name")["members"].to_dict() == {"Large": LABEL, "Small": LABEL}
     answers = view.recent.groupby("group")["administrations"].agg(set).to_dict()
     assert answers == {"Large": {8}, "Small": {LABEL}}
     # Alerts: a member's is a member-level row (the facilitator's to repair); a group's stays.
     alerts = pd.DataFrame(
-        {
-            "level": ["member", "group"],
-            "group": ["Large", "Large"],
-            "member": ["P-0123456789ab", "(whole group)"],
-            "session": [2, 2],
-        }
+        [
+            {"level": "member", "group": "Large", "member": "P-0123456789ab", "session": 2},
+            _group_alert("Large", 8),
+        ]
     )
     shown = published.home(dataclasses.replace(staff, alerts=alerts)).alerts
     assert shown["level"].tolist() == ["group"]
+
+
+def _group_alert(group: str, present: int) -> dict:
+    """A group alert as analysis.alerts words it."""
+    return {
+        "level": "group",
+        "group": group,
+        "member": "(whole group)",
+        "session": 4,
+        "what happened": (
+            f"Group {group}'s mean at session 4 (2.10, {present} members) is 1.5 points lower "
+            f"than the average of its 3 earlier sessions (3.60); for a mean of {present} "
+            "members a change of more than 1.1 is unlikely to be chance."
+        ),
+    }
+
+
+def test_an_evaluator_gets_no_group_alert_about_the_mean_of_fewer_than_5(url):
+    staff = queries.home(url, queries.data_version(url), dt.date(2025, 6, 1), ADMIN)
+    alerts = pd.DataFrame([_group_alert("Large", 6), _group_alert("Small", 3)])
+    shown = published.home(dataclasses.replace(staff, alerts=alerts)).alerts
+    assert shown["group"].tolist() == ["Large"]
+
+
+def test_the_jacobson_points_an_evaluator_gets_hold_no_group(url):
+    """The plot's "Chart data (CSV)" would otherwise count Small's members per category."""
+    view = queries.change(scope(url, EVALUATOR), "total", "pre", "post")
+    assert list(view.members.columns) == published.POINT_COLUMNS
+    data = view.members.to_csv(index=False)
+    assert "Small" not in data and "Large" not in data
+    # Sorted by category and scores, not by group: the order tells no group either.
+    ordered = view.members.sort_values(published.POINT_COLUMNS).reset_index(drop=True)
+    assert view.members.equals(ordered)
+
+
+def test_hidden_reliability_rows_do_not_quote_their_count(url):
+    small = queries.reliability(scope(url, EVALUATOR, group="Small"), "total", "pre")
+    text = small.scales.to_csv(index=False)
+    assert "3 respondent" not in text and " 3 " not in text
+    staff = queries.reliability(scope(url, ADMIN, group="Small"), "total", "pre")
+    assert "only 3 respondent(s)" in staff.scales.to_csv(index=False)
+
+
+def test_the_groups_notes_do_not_give_a_hidden_groups_size(url):
+    staff = queries.groups(scope(url, ADMIN), "total", "pre").structure.notes
+    assert any("(3 to 8 members)" in note for note in staff)
+    notes = queries.groups(scope(url, EVALUATOR), "total", "pre").structure.notes
+    assert any(note.startswith("Group sizes differ:") for note in notes)
+    assert not any("3 to 8" in note for note in notes)
+
+
+def test_a_session_trend_of_fewer_than_5_members_is_not_reported(url, tmp_path):
+    from tests.privacy.test_part2_reports import pdf_text
+
+    files = queries.report_files(scope(url, EVALUATOR, group="Small"))
+    trend = [line for line in files.key_results if "session" in line]
+    assert trend == ["Change over sessions in WHO-5 raw score: fewer than 5: not shown (members)."]
+    # The PDF is printed for institutions: it hides the slope whoever asks for it.
+    pdf = tmp_path / "small.pdf"
+    pdf.write_bytes(queries.report_files(scope(url, ADMIN, group="Small")).pdf)
+    text = pdf_text(pdf)
+    assert "change per session: fewer than 5: not shown" in text
+    assert "points per session" not in text and "3 members" not in text
+    # Nor the pre/post rule's count of members at each timepoint.
+    assert "labelled pre (fewer than 5 members)" in text
+    staff = queries.report_files(scope(url, ADMIN, group="Small")).key_results
+    assert any("points per session" in line and "3 members" in line for line in staff)
+
+
+def test_the_evaluators_workbook_quotes_no_small_number_of_members(url):
+    files = queries.report_files(scope(url, EVALUATOR, group="Small"))
+    workbook = load_workbook(io.BytesIO(files.excel))
+    text = [str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row]
+    assert not [t for t in text if "3 members" in t]
+    assert "labelled pre (fewer than 5 members)" in " ".join(text)
+    summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
+    assert summary["Members"] == LABEL
