@@ -17,10 +17,12 @@ if session is None or not can(session.user.role, VIEW_AUDIT):
     st.stop()
 
 st.caption(
-    "Every sign-in, import, export, transfer, withdrawal and settings change, newest first. "
+    "Every page opened, sign-in, import, export, backup, transfer, withdrawal and settings "
+    "change, newest first. "
     "Entries cannot be changed or deleted."
 )
 actions = [
+    audit.VIEW,
     audit.SIGN_IN,
     audit.SIGN_IN_FAILED,
     audit.SIGN_OUT,
@@ -34,6 +36,10 @@ actions = [
     audit.BUNDLE_REFUSED,
     audit.WITHDRAWAL,
     audit.SETTINGS_CHANGED,
+    audit.BACKUP,
+    audit.RESTORE,
+    audit.AUDIT_EXPORT,
+    audit.FIRST_ADMINISTRATOR,
 ]
 chosen = st.selectbox(
     "Show", ["every action", *actions], key=keys.W_AUDIT_ACTION, accept_new_options=False

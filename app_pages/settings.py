@@ -8,6 +8,7 @@ import streamlit as st
 
 from access import accounts, roles
 from measures.library import InstrumentError
+from store import audit
 from store.accounts import list_staff
 from store.backup import BackupError
 from store.db import connect
@@ -223,21 +224,40 @@ with withdraw_tab:
             state[keys.WITHDRAW_PENDING] = None
             st.rerun()
 
+BACKUP_NAME = "mutuality-backup.sqlite"
+
+
+def _backup_downloaded() -> None:
+    # A backup is every member code and answer, unencrypted: its download is audited like
+    # any export, and the prepared copy is dropped (the next download is a new backup).
+    audit.record(engine, user.username, audit.BACKUP, {"file": BACKUP_NAME, "page": "app"})
+    state[keys.BACKUP_PREPARED] = None
+
+
 with backup_tab:
     st.subheader("Backup")
-    st.caption("A copy of every stored answer, roster and session. Keep it somewhere safe.")
-    if st.button("Prepare a backup", key="prepare_backup"):
-        try:
-            st.download_button(
-                "Download the backup",
-                queries.backup_bytes(url),
-                file_name="mutuality-backup.sqlite",
-                mime="application/octet-stream",
-                key="download_backup",
-                on_click="ignore",
-            )
-        except BackupError as error:
-            st.error(str(error))
+    st.caption(
+        "A copy of every stored answer, roster, session and staff account, not encrypted: "
+        "keep it on encrypted storage inside the institution (docs/security.md). Its "
+        "download is recorded in the audit log."
+    )
+    if state[keys.BACKUP_PREPARED] is None:
+        if st.button("Prepare a backup", key="prepare_backup"):
+            try:
+                state[keys.BACKUP_PREPARED] = queries.backup_bytes(url)
+            except BackupError as error:
+                st.error(str(error))
+            else:
+                st.rerun()
+    else:
+        st.download_button(
+            "Download the backup",
+            state[keys.BACKUP_PREPARED],
+            file_name=BACKUP_NAME,
+            mime="application/octet-stream",
+            key="download_backup",
+            on_click=_backup_downloaded,
+        )
     st.subheader("Restore")
     st.caption(
         "Replaces the database with a backup. The current database is kept next to it first, "
@@ -252,5 +272,7 @@ with backup_tab:
         except BackupError as error:
             st.error(str(error))
         else:
+            # Recorded in the restored database: its trail now says it was put back.
+            audit.record(connect(url), user.username, audit.RESTORE, {"file": backup_file.name})
             st.cache_data.clear()
             st.rerun()

@@ -155,16 +155,33 @@ def export_command(args) -> int:
 
 
 def backup_command(args) -> int:
-    """SQLite: an online backup to a new file. PostgreSQL: pg_dump when it is installed."""
+    """SQLite: an online backup to a new file. PostgreSQL: pg_dump when it is installed.
+
+    The backup holds every member code and answer, unencrypted: it is recorded in the audit
+    trail (store.audit BACKUP) like an export.
+    """
+    from access.accounts import cli_actor
+    from store import audit, connect
     from store.backup import backup
 
-    print(backup(args.out, args.database))
+    summary = backup(args.out, args.database)
+    audit.record(connect(args.database), cli_actor(), audit.BACKUP, {"file": Path(args.out).name})
+    print(summary)
     return 0
 
 
 def restore_command(args) -> int:
-    """SQLite: replace the database with a backup (the current one is kept aside first)."""
+    """SQLite: replace the database with a backup (the current one is kept aside first).
+
+    Recorded (store.audit RESTORE) in the restored database, whose trail is the backup's.
+    """
+    from access.accounts import cli_actor
+    from store import audit, connect
     from store.backup import restore
 
-    print(restore(args.backup, args.database))
+    summary = restore(args.backup, args.database)
+    audit.record(
+        connect(args.database), cli_actor(), audit.RESTORE, {"file": Path(args.backup).name}
+    )
+    print(summary)
     return 0

@@ -41,6 +41,10 @@ BUNDLE_REFUSED = "bundle import refused"
 WITHDRAWAL = "withdraw member"
 SETTINGS_CHANGED = "change settings"
 AUDIT_EXPORT = "export audit log"
+#: A copy of the whole database (every code, answer and account) was written or downloaded.
+BACKUP = "backup"
+#: The database was replaced by a backup (recorded in the restored database).
+RESTORE = "restore backup"
 #: A staff member opened a page that shows stored data (once per page per sign-in).
 VIEW = "view page"
 
@@ -54,6 +58,7 @@ READ_ONLY_ACTIONS = (
     BUNDLE_EXPORT,
     BUNDLE_REFUSED,
     AUDIT_EXPORT,
+    BACKUP,
     VIEW,
 )
 

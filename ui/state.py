@@ -117,6 +117,8 @@ VIEWED_PAGES = "viewed_pages"
 SETTINGS_NOTICE = "settings_notice"
 #: Settings page: the member code an administrator asked to withdraw, awaiting confirmation.
 WITHDRAW_PENDING = "withdraw_pending"
+#: Settings page: the prepared backup's bytes awaiting their (audited) download.
+BACKUP_PREPARED = "backup_prepared"
 W_FILTER_PROGRAM = "w_filter_program"
 W_FILTER_GROUP = "w_filter_group"
 W_FILTER_INSTRUMENT = "w_filter_instrument"
@@ -200,6 +202,7 @@ DEFAULTS: dict[str, Any] = {
     UPLOAD_RESULT: None,
     SETTINGS_NOTICE: None,
     WITHDRAW_PENDING: None,
+    BACKUP_PREPARED: None,
     REPORT_SCOPE: None,
     EXPORT_PREPARED: None,
     EXPORT_DOWNLOADED: None,

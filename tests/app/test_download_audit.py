@@ -30,3 +30,43 @@ def test_downloads_are_recorded_as_exports_with_who_and_what(tmp_path, monkeypat
         {"file": "mutuality-core10-all.xlsx", "page": "app"},
     ]
     dispose(url)
+
+
+#: Downloads that hold no stored data: an empty data-entry template.
+NO_STORED_DATA = {"download_template"}
+
+
+def _download_buttons():
+    """Every st.download_button call in the app's pages and ui/, with its keyword arguments."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for path in sorted([*root.glob("app_pages/*.py"), *root.glob("ui/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "download_button"
+            ):
+                yield (
+                    f"{path.parent.name}/{path.name}:{node.lineno}",
+                    {k.arg: k.value for k in node.keywords},
+                )
+
+
+def test_every_download_button_of_stored_data_writes_an_audit_entry():
+    """A download without an on_click callback (or with on_click="ignore") leaves no trace."""
+    import ast
+
+    found = list(_download_buttons())
+    assert len(found) >= 6  # the scan sees the app's buttons
+    unaudited = []
+    for where, keywords in found:
+        key = keywords.get("key")
+        if isinstance(key, ast.Constant) and key.value in NO_STORED_DATA:
+            continue
+        on_click = keywords.get("on_click")
+        if on_click is None or isinstance(on_click, ast.Constant):
+            unaudited.append(where)
+    assert not unaudited, f"downloads without an audit callback: {unaudited}"

@@ -177,3 +177,18 @@ def test_the_last_active_administrator_cannot_be_deactivated(url):
     accounts.add_user(engine, "deputy", NEW_PASSWORD, "administrator", by=ADMIN)
     accounts.deactivate_user(engine, ADMIN, by="deputy")
     assert not get_staff(engine, ADMIN).active
+
+
+def test_a_backup_download_is_audited(url):
+    """The backup holds every code and answer, unencrypted: its download leaves a trace."""
+    at = settings(url)
+    press(at, "Prepare a backup")
+    backup = at.session_state[keys.BACKUP_PREPARED]
+    assert backup[:16] == b"SQLite format 3\x00"
+    assert not len(audit.load_audit(connect(url), action=audit.BACKUP))  # prepared: no copy yet
+    at.download_button(key="download_backup").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    events = audit.load_audit(connect(url), action=audit.BACKUP)
+    assert events["who"].tolist() == [ADMIN]
+    assert events["detail"].tolist() == [{"file": "mutuality-backup.sqlite", "page": "app"}]
+    assert at.session_state[keys.BACKUP_PREPARED] is None  # the next download is a new backup

@@ -199,3 +199,19 @@ def test_postgresql_backup_uses_pg_dump_and_restore_is_documented(new_database, 
     assert run("restore", tmp_path / "m.dump", "--database", url) == 2
     err = capsys.readouterr().err
     assert "pg_restore --clean --if-exists" in err and "m.dump" in err
+
+
+def test_backup_and_restore_are_audited(tmp_path):
+    """A backup is the whole database, unencrypted: the trail says who made it, and when."""
+    from store import audit
+
+    url = f"sqlite:///{tmp_path / 'live.sqlite'}"
+    run("import", write(tmp_path / "c.csv", checkin_rows()), "--database", url)
+    assert run("backup", "--out", tmp_path / "copy.sqlite", "--database", url) == 0
+    made = audit.load_audit(connect(url), action=audit.BACKUP)
+    assert made["who"].str.startswith("cli:").all()
+    assert made["detail"].tolist() == [{"file": "copy.sqlite"}]
+    assert run("restore", tmp_path / "copy.sqlite", "--database", url) == 0
+    # The restored database has the backup's trail, and a line saying it was restored.
+    restored = audit.load_audit(connect(url), action=audit.RESTORE)
+    assert restored["detail"].tolist() == [{"file": "copy.sqlite"}]
