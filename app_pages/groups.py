@@ -21,7 +21,7 @@ timepoint = st.selectbox("Timepoint", labels, key=keys.W_TIMEPOINT)
 view = dashboard.groups(scope, scale, timepoint)
 dashboard.reading(view.reading)
 result = view.structure
-st.dataframe(queries.groups_table(result), hide_index=True)
+st.dataframe(queries.groups_table(result, scope.publishes()), hide_index=True)
 for note in result.notes:
     st.caption(note)
 

@@ -62,11 +62,12 @@ if fit:
     trend = dashboard.trend(scope, scale)
     dashboard.reading(trend.reading)
     result = trend.result
-    st.caption(
-        f"Model: {result.model}; slope per session {result.slope:.3f} "
-        f"(SE {result.slope_se:.3f}, p {result.slope_p:.3g}); members differ in their "
-        f"slopes by SD {result.sd_slope_member:.3f}. " + " ".join(result.notes)
-    )
+    if not (scope.publishes() and published.hides_total(result.n_members)):
+        st.caption(
+            f"Model: {result.model}; slope per session {result.slope:.3f} "
+            f"(SE {result.slope_se:.3f}, p {result.slope_p:.3g}); members differ in their "
+            f"slopes by SD {result.sd_slope_member:.3f}. " + " ".join(result.notes)
+        )
     if len(trend.group_slopes):
         st.dataframe(trend.group_slopes, hide_index=True)
         dashboard.download_table(trend.group_slopes, "slopes-per-group")
@@ -88,7 +89,10 @@ marks = dashboard.attendance(scope.url, scope.program, scope.group, scope.user)
 if marks.empty:
     st.caption("No attendance recorded in this selection.")
 else:
-    dashboard.reading(queries.attendance_reading(marks))
+    reading = queries.attendance_reading(marks)
+    if scope.publishes():
+        reading = published.attendance_reading(marks, reading)
+    dashboard.reading(reading)
     if scope.group is None or marks["member"].isna().all():
         if scope.group is None:
             st.caption("Choose one group in the sidebar to see each member's attendance.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import dashboard, queries
+from ui import dashboard, published, queries
 from ui import state as keys
 
 st.title("Reports")
@@ -25,9 +25,12 @@ try:
 except ValueError as error:
     st.warning(str(error))
     st.stop()
-dashboard.reading(
-    f"Report of {files.administrations} questionnaire(s) of {scope.describe()} is ready."
+count = (
+    f"{files.administrations} questionnaire(s)"
+    if not (scope.publishes() and published.hides_total(files.administrations))
+    else "fewer than 5 questionnaires"
 )
+dashboard.reading(f"Report of {count} of {scope.describe()} is ready.")
 for line in files.key_results:
     st.markdown(f"- {line}")
 if files.notice:

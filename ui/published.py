@@ -43,6 +43,20 @@ def drawn(frame: pd.DataFrame, count_column: str = "n") -> pd.DataFrame:
     return shown
 
 
+#: The text of a hidden count (privacy.suppression.Suppressor's label at the default size).
+HIDDEN = Suppressor().label
+
+
+def hides_total(n: int | None) -> bool:
+    """Whether a total of `n` members is too small to show (1 to 4)."""
+    return Suppressor().hides(n)
+
+
+def pre_post(choice):
+    """An analysis.timepoints.PrePost whose rule quotes no count of 1 to 4 members."""
+    return dataclasses.replace(choice, rule=Suppressor().sentence(choice.rule))
+
+
 def _few(suppressor: Suppressor, what: str) -> str:
     return f"{what}: {suppressor.label} (fewer than {suppressor.min_cell_size} members)."
 
@@ -93,8 +107,10 @@ def change(view, suppressor: Suppressor | None = None):
     elif view.result.counts and suppressor.hidden_parts(list(view.result.counts.values())):
         # "3 of 12 reliably improved" could name the few: the sentence is left out.
         reading = reading.removesuffix(view.counts_reading)
+    # "2 member(s) had no pre score" and the like.
+    notes = [suppressor.sentence(note) for note in view.notes]
     return dataclasses.replace(
-        view, members=points, counts=counts, effects=effects, reading=reading
+        view, members=points, counts=counts, effects=effects, reading=reading, notes=notes
     )
 
 
@@ -274,3 +290,18 @@ def _members_present(text) -> int | None:
     """The members a group alert's mean rests on; None (the alert is dropped) if unknown."""
     found = _PRESENT.search(str(text))
     return int(found[1]) if found else None
+
+
+def attendance_reading(marks: pd.DataFrame, reading: str) -> str:
+    """The attendance reading, or a plain refusal when a session has 1 to 4 members' marks.
+
+    The reading quotes shares present ("the emptiest was session 3, 33% present"): of
+    three members, that is one.
+    """
+    sizes = marks.groupby("session").size()
+    if any(Suppressor().hides(int(n)) for n in sizes):
+        return (
+            "Attendance: some sessions have fewer than 5 members' marks, so no overall rate "
+            "is given; the table shows the sessions that can be shown."
+        )
+    return reading

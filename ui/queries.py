@@ -345,9 +345,10 @@ def pre_post(scope: Scope, scale: str | None = None) -> PrePost:
     """
     choice = default_pre_post(scored_answers(scope), scale)
     listed = {normalise_timepoint(t): t for t in timepoints(scope)}
-    return replace(
+    choice = replace(
         choice, pre=listed.get(choice.pre, choice.pre), post=listed.get(choice.post, choice.post)
     )
+    return published.pre_post(choice) if scope.publishes() else choice
 
 
 # Reliability --------------------------------------------------------------------------------
@@ -721,10 +722,12 @@ def groups(scope: Scope, scale: str, timepoint: str) -> GroupsView:
     return published.groups(view) if scope.publishes() else view
 
 
-def groups_table(result: GroupStructure) -> pd.DataFrame:
+def groups_table(result: GroupStructure, publishes: bool = False) -> pd.DataFrame:
     """The Groups page's statistics as a two-column table (statistic, value).
 
-    "–" stands for a statistic that is not available (or not shown: fewer than 5 members).
+    "–" stands for a statistic that is not available. With `publishes` (a user who may not
+    see member codes) and fewer than 5 members in all, the members and the degrees of
+    freedom (which give the count away) are not shown either.
     """
 
     def number(value: float, digits: int) -> str:
@@ -744,6 +747,9 @@ def groups_table(result: GroupStructure) -> pd.DataFrame:
         ("design effect", number(result.design_effect, 2)),
         ("F (df), p", f"{number(result.f, 2)} ({result.df_between}, {result.df_within}), p {p}"),
     ]
+    if publishes and published.hides_total(result.n_members):
+        rows[1] = ("members", published.HIDDEN)
+        rows[-1] = ("F (df), p", "–")
     return pd.DataFrame(rows, columns=["statistic", "value"])
 
 

@@ -270,3 +270,20 @@ def test_the_evaluators_workbook_quotes_no_small_number_of_members(url):
     assert "labelled pre (fewer than 5 members)" in " ".join(text)
     summary = {row[0]: row[1] for row in workbook["Summary"].iter_rows(values_only=True)}
     assert summary["Members"] == LABEL
+
+
+def test_sentences_quote_no_count_of_fewer_than_5_members(url):
+    # The default pre/post rule names how many members each timepoint has.
+    staff = queries.pre_post(scope(url, ADMIN, group="Small"), "total")
+    assert "3 members" in staff.rule
+    rule = queries.pre_post(scope(url, EVALUATOR, group="Small"), "total").rule
+    assert "3 members" not in rule and "fewer than 5 members" in rule
+    # The Groups table of a selection of fewer than 5 members: no count, no df.
+    small = queries.groups(scope(url, EVALUATOR, group="Small"), "total", "pre").structure
+    table = queries.groups_table(small, publishes=True).set_index("statistic")["value"]
+    assert table["members"] == LABEL and table["F (df), p"] == "–"
+    assert queries.groups_table(small).set_index("statistic")["value"]["members"] == "3"
+    # Attendance: a session of 3 members' marks gets no overall rate in words.
+    marks = queries.attendance(url, None, "Small", EVALUATOR)
+    said = published.attendance_reading(marks, queries.attendance_reading(marks))
+    assert "%" not in said and "fewer than 5" in said
