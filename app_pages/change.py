@@ -97,6 +97,8 @@ if method == "jt" and view.band is not None and len(view.members):
     dashboard.chart(figure, view.members, "jacobson-plot")
 elif method != "jt":
     st.caption("The Jacobson plot draws the Jacobson-Truax band; choose JT to see it.")
+elif scope.publishes():
+    st.caption(published.JACOBSON_NOT_DRAWN)
 
 if len(view.counts):
     st.subheader("Reliable change by group")

@@ -49,6 +49,14 @@ class Suppressor:
         """The text shown in place of a suppressed cell."""
         return f"fewer than {self.min_cell_size}: not shown"
 
+    #: The text of a cell hidden only so that a small one beside it cannot be worked out
+    #: (complementary suppression): its own count may be large, so it does not say "fewer".
+    complement_label = "not shown"
+
+    def label_for(self, n: int | None) -> str:
+        """The text in place of a hidden count `n`: `label` if small, else `complement_label`."""
+        return self.label if self.hides(n) else self.complement_label
+
     def hides(self, n: int | None) -> bool:
         """Whether a cell of `n` members is suppressed (0 and None are shown as they are)."""
         return n is not None and not pd.isna(n) and 0 < n < self.min_cell_size
@@ -86,7 +94,7 @@ class Suppressor:
         hidden = self.hidden_parts(parts)
         self.suppressed += len(hidden)
         return [
-            self.label if i in hidden else ("-" if n is None else str(n))
+            self.label_for(n) if i in hidden else ("-" if n is None else str(n))
             for i, n in enumerate(parts)
         ]
 
@@ -107,6 +115,31 @@ class Suppressor:
 
         return _MEMBERS.sub(shown, text)
 
+    def summary(self) -> str:
+        """One sentence for a report's privacy note: what was hidden, and how it is marked."""
+        if not self.suppressed:
+            return (
+                f"Small-cell suppression was checked: no group or cell has fewer than "
+                f"{self.min_cell_size} members, so nothing needed hiding."
+            )
+        return (
+            f"Small-cell suppression applied: {self.suppressed} group(s) or cell(s) are not "
+            f"shown: those with fewer than {self.min_cell_size} members (marked "
+            f"\u201c{self.label}\u201d) and, where counts add up to a total shown beside "
+            f"them, one more (marked \u201c{self.complement_label}\u201d) so that a small "
+            "count cannot be worked out by subtraction."
+        )
+
+    def allows_points(self, counts: Sequence[int | None]) -> bool:
+        """Whether a plot with one point per member may be drawn, given its category counts.
+
+        A point per member (the Jacobson plot) lets a reader count each category's points:
+        the plot is drawn only when no category count would be hidden (`hidden_parts`) and
+        the members together are not too few.
+        """
+        known = [n for n in counts if n is not None and not pd.isna(n)]
+        return not self.hides(sum(known)) and not self.hidden_parts(list(counts))
+
     def row(self, n: int | None, cells: list[str]) -> list[str] | None:
         """`cells` when `n` is large enough, else None (the caller writes the label)."""
         if n is not None and n < self.min_cell_size:
@@ -124,7 +157,8 @@ class Suppressor:
         for column in result.columns:
             if column not in kept:
                 result[column] = result[column].astype(object).where(~hide, None)
-        result[count_column] = result[count_column].astype(object).where(~hide, self.label)
+        labels = pd.to_numeric(result[count_column], errors="coerce").map(self.label_for)
+        result[count_column] = result[count_column].astype(object).where(~hide, labels)
         self.suppressed += int(hide.sum())
         return result
 
@@ -189,5 +223,5 @@ class Suppressor:
             hidden = self.hidden_parts(parts)
             self.suppressed += len(hidden)
             for position in hidden:
-                result.at[index, columns[position]] = self.label
+                result.at[index, columns[position]] = self.label_for(parts[position])
         return result

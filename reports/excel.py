@@ -235,16 +235,7 @@ def _rule(content: ReportContent, suppressor: Suppressor | None) -> str:
 
 def _suppression_words(suppressor: Suppressor) -> str:
     """What the Summary says about small cells in a workbook fit to publish."""
-    if suppressor.suppressed:
-        return (
-            f"{suppressor.suppressed} cell(s) or row(s) resting on fewer than "
-            f"{suppressor.min_cell_size} members are not shown (marked "
-            f"\u201c{suppressor.label}\u201d). Member-level sheets are left out."
-        )
-    return (
-        f"Checked: no cell rests on fewer than {suppressor.min_cell_size} members. "
-        "Member-level sheets are left out."
-    )
+    return suppressor.summary() + " Member-level sheets are left out."
 
 
 def _scored(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:

@@ -56,6 +56,11 @@ from reports.content import (  # noqa: E402
 )
 
 DPI = 300
+#: Said in place of the Jacobson plot when one of its categories would be countable.
+JACOBSON_NOT_DRAWN = (
+    "Jacobson plot: not drawn. Each point is one member, so the points of a category with "
+    "fewer than {n} members could be counted; the table above gives the categories."
+)
 PAGE_WIDTH = A4[0] - 4 * cm
 
 #: Marker and colour of each reliable change category: shape carries the meaning, colour
@@ -332,6 +337,10 @@ def _change(content: ReportContent, suppressor: Suppressor) -> list:
     if jt is not None and jt.counts and "s_diff" in jt.details:
         if first.change.n_pairs < suppressor.min_cell_size:
             story.append(Paragraph(_text(f"Jacobson plot: {suppressor.label}."), BODY))
+        elif not suppressor.allows_points(list(jt.counts.values())):
+            story.append(
+                Paragraph(_text(JACOBSON_NOT_DRAWN.format(n=suppressor.min_cell_size)), BODY)
+            )
         else:
             figure = _jacobson_figure(first, content.instrument.higher_is)
             caption = Paragraph(
@@ -527,7 +536,7 @@ def _groups(content: ReportContent, suppressor: Suppressor) -> list:
                 cells = None
             if cells is None:
                 spans.append(len(rows) + 1)
-                cells = [str(g["group"]), suppressor.label, "", ""]
+                cells = [str(g["group"]), suppressor.label_for(n), "", ""]
             rows.append(cells)
         table = _table(
             ["Group", "Members", "Mean (SD)", "95% CI"],
@@ -571,20 +580,12 @@ def _summary(content: ReportContent, suppressor: Suppressor, key_lines: list[str
     story += [table, Spacer(1, 10), Paragraph("Key results", H2)]
     story += [Paragraph(_text(line), BULLET, bulletText="•") for line in key_lines]
     story += [Spacer(1, 10), Paragraph("Privacy", H2)]
-    if suppressor.suppressed:
-        privacy = (
-            f"Small-cell suppression applied: {suppressor.suppressed} group(s) or cell(s) with "
-            f"fewer than {suppressor.min_cell_size} members are not shown (marked "
-            f"\u201c{suppressor.label}\u201d)."
-        )
-    else:
-        privacy = (
-            f"Small-cell suppression was checked: no group or cell in this report has fewer "
-            f"than {suppressor.min_cell_size} members, so nothing needed hiding."
-        )
+    privacy = suppressor.summary()
     story.append(
         Paragraph(
-            _text(privacy) + " No member codes or individual answers appear in this report.",
+            _text(privacy) + " No member codes appear in this report. The Jacobson plot "
+            "shows one unlabelled point per member and is drawn only when every category "
+            f"has at least {suppressor.min_cell_size} members.",
             BODY,
         )
     )

@@ -19,10 +19,16 @@ from privacy.suppression import Suppressor
 #: What a page says under a chart some of whose bars or points are hidden.
 HIDDEN_CELLS = (
     "Groups and cells of fewer than 5 members are not drawn (the table says "
-    "\u201cfewer than 5: not shown\u201d), so no one's answers can be read from them."
+    "\u201cfewer than 5: not shown\u201d, and \u201cnot shown\u201d beside them where a "
+    "total would give them away), so no one's answers can be read from them."
 )
 #: The columns of the Jacobson plot's points an evaluator gets (ui.published.change).
 POINT_COLUMNS = ["category", "pre", "post", "change"]
+#: What the Change page says in place of a Jacobson plot an evaluator may not see.
+JACOBSON_NOT_DRAWN = (
+    "Jacobson plot: not drawn. Each point is one member, so the points of a category with "
+    "fewer than 5 members could be counted; the table above gives the categories."
+)
 #: What a page says where member-level rows would be.
 MEMBER_ROWS_HIDDEN = (
     "Member-level results are not shown to evaluators: the de-identified export (Export "
@@ -93,7 +99,10 @@ def change(view, suppressor: Suppressor | None = None):
     # group's members per category, which the counts table hides.
     drawn_columns = [c for c in POINT_COLUMNS if c in view.members]
     points = view.members[drawn_columns].sort_values(drawn_columns).reset_index(drop=True)
-    if suppressor.hides(view.change.n_pairs):
+    if suppressor.hides(view.change.n_pairs) or (
+        view.result.counts and not suppressor.allows_points(list(view.result.counts.values()))
+    ):
+        # One point per member: a category of 1 to 4 points could be counted off the plot.
         points = points.iloc[0:0]
     counts = view.counts
     if len(counts):

@@ -93,8 +93,8 @@ def test_group_means_of_a_small_group_are_hidden_with_their_complement(url):
     assert staff.set_index("group")["n"].to_dict() == {"Large": 8, "Small": 3}
     view = queries.groups(scope(url, EVALUATOR), "total", "pre")
     means = view.structure.groups.set_index("group")
-    # Small (3) alone would be 11 - 8: Large is hidden with it.
-    assert means["n"].tolist() == [LABEL, LABEL]
+    # Small (3) alone would be 11 - 8: Large is hidden with it (its count is not small).
+    assert means["n"].tolist() == ["not shown", LABEL]
     assert means["mean"].isna().all() and means["ci_low"].isna().all()
     assert view.structure.n_members == 11  # the total stays
     assert published.drawn(view.structure.groups).empty  # nothing for the chart to draw
@@ -105,8 +105,9 @@ def test_reliable_change_counts_by_group_and_member_rows(url):
     assert "member" in staff.members and len(staff.members) == 11
     view = queries.change(scope(url, EVALUATOR), "total", "pre", "post")
     assert view.change.n_pairs == 11
-    # The Jacobson plot keeps its points, without member codes.
-    assert len(view.members) == 11 and "member" not in view.members
+    # One point per member: with 4 unchanged in all, those 4 points could be counted off the
+    # Jacobson plot, so it gets no points (the page says why).
+    assert view.members.empty and "member" not in view.members
     staff_counts = staff.counts.set_index(["group", "category"])["count"].to_dict()
     assert staff_counts == {
         ("Large", "improved"): 6,
@@ -117,7 +118,12 @@ def test_reliable_change_counts_by_group_and_member_rows(url):
     counts = view.counts.set_index(["group", "category"])["count"].to_dict()
     # Small: every count is under 5. Large: 2 unchanged is hidden and, so that it cannot be
     # worked out as 8 - 6, the 6 improved with it.
-    assert set(counts.values()) == {LABEL}
+    assert counts == {
+        ("Large", "improved"): "not shown",
+        ("Large", "unchanged"): LABEL,
+        ("Small", "improved"): LABEL,
+        ("Small", "unchanged"): LABEL,
+    }
     assert published.drawn(view.counts, "count").empty
     summary = published.change_summary(queries.change_summary(view), view)
     values = summary.set_index("statistic")["value"]
@@ -125,7 +131,7 @@ def test_reliable_change_counts_by_group_and_member_rows(url):
     # 7 improved, 4 unchanged, 0 deteriorated in all: the 4 is hidden, and the smallest other
     # count with it, so only "4 between them" can be worked out.
     assert values["members improved"] == "7"
-    assert values["members unchanged"] == LABEL and values["members deteriorated"] == LABEL
+    assert values["members unchanged"] == LABEL and values["members deteriorated"] == "not shown"
     assert staff.counts_reading and staff.reading.endswith(staff.counts_reading)
     assert "reliably improved" not in view.reading
 
@@ -181,7 +187,10 @@ def test_an_evaluators_home_shows_no_member_alert_and_no_small_count(url):
     view = queries.home(url, queries.data_version(url), today, EVALUATOR)
     # The reading prints all 11 members: Large's 8 beside it would give Small's 3 away.
     assert "11 members" in view.reading
-    assert view.groups.set_index("name")["members"].to_dict() == {"Large": LABEL, "Small": LABEL}
+    assert view.groups.set_index("name")["members"].to_dict() == {
+        "Large": "not shown",
+        "Small": LABEL,
+    }
     answers = view.recent.groupby("group")["administrations"].agg(set).to_dict()
     assert answers == {"Large": {8}, "Small": {LABEL}}
     # Alerts: a member's is a member-level row (the facilitator's to repair); a group's stays.

@@ -47,7 +47,8 @@ def test_one_hidden_group_never_stands_alone_in_a_block():
     )
     suppressor = Suppressor()
     safe = suppressor.part_rows(table, "n", within=["timepoint"], keep=["group"])
-    assert safe["n"].tolist() == [20, LABEL, LABEL, 20, LABEL, LABEL]
+    # B (17) is hidden only beside C (3): it is marked "not shown", never "fewer than 5".
+    assert safe["n"].tolist() == [20, "not shown", LABEL, 20, LABEL, LABEL]
     assert safe["mean"].tolist() == [1.0, None, None, 1.5, None, None]
     assert safe["group"].tolist() == ["A", "B", "C", "A", "B", "C"]
     assert suppressor.suppressed == 4
@@ -66,7 +67,7 @@ def test_category_counts_of_a_method_get_complementary_suppression():
     safe = suppressor.part_columns(table, ["improved", "unchanged", "deteriorated"])
     # jt: 3 is small; 0 is the smallest other part but names nobody, and it is hidden too so
     # that 3 cannot be worked out as 12 - 9 - 0.
-    assert safe.iloc[0].tolist() == ["jt", 9, LABEL, LABEL]
+    assert safe.iloc[0].tolist() == ["jt", 9, LABEL, "not shown"]
     assert safe.iloc[1].tolist() == ["en", 10, 6, 5]
     assert suppressor.suppressed == 2
 
@@ -75,3 +76,11 @@ def test_a_larger_threshold_hides_more():
     table = pd.DataFrame({"session": [1, 2], "n": [7, 12], "mean": [2.0, 2.2]})
     safe = Suppressor(10).rows(table, keep=["session"])
     assert safe["n"].tolist() == ["fewer than 10: not shown", 12]
+
+
+def test_a_plot_of_one_point_per_member_only_when_no_category_is_countable():
+    suppressor = Suppressor()
+    assert suppressor.allows_points([30, 51, 5])
+    assert suppressor.allows_points([30, 51, 0])  # an empty category names nobody
+    assert not suppressor.allows_points([30, 51, 4])  # 4 points could be counted
+    assert not suppressor.allows_points([3, 0, 0])  # too few members in all

@@ -326,7 +326,10 @@ def test_a_published_workbook_hides_small_groups_and_their_complement(published)
     means = sheet_table(sheet, find_row(sheet, "Group means (95% CI)") + 1)
     # '@small' has 3 members; alone it would be the published total minus '+1', so '+1'
     # is hidden with it (each scale, each timepoint).
-    assert set(means["n"]) == {HIDDEN}
+    # (Group names are written formula-safe: "'@small", "'+1".)
+    groups = means["group"].str.lstrip("'")
+    assert set(means.loc[groups == SMALL_GROUP, "n"]) == {HIDDEN}
+    assert set(means.loc[groups == HOSTILE_GROUP, "n"]) == {"not shown"}  # 9 members
     assert means["mean"].isna().all() and means["ci_low"].isna().all()
 
 
@@ -341,13 +344,14 @@ def test_published_reliable_change_counts_cannot_be_worked_out(published):
     methods = sheet_table(sheet, _method_header(sheet))
     jt = methods[methods["method"] == "jt"].iloc[0]
     assert jt["improved"] == 9
-    assert jt["unchanged"] == HIDDEN and jt["deteriorated"] == HIDDEN
+    assert jt["unchanged"] == HIDDEN and jt["deteriorated"] == "not shown"
     summary = cells(workbook, "Summary")
-    key = f"improved 9, unchanged {HIDDEN}, deteriorated {HIDDEN}"
+    key = f"improved 9, unchanged {HIDDEN}, deteriorated not shown"
     assert f"Reliable change (Jacobson-Truax): {key}." in summary
     said = summary[summary.index("Small cells") + 1]
-    assert said.endswith("resting on fewer than 5 members are not shown (marked \u201c"
-                         f"{HIDDEN}\u201d). Member-level sheets are left out.")  # fmt: skip
+    assert said.startswith("Small-cell suppression applied:")
+    assert f"(marked \u201c{HIDDEN}\u201d)" in said and "(marked \u201cnot shown\u201d)" in said
+    assert said.endswith("Member-level sheets are left out.")
 
 
 def _method_header(sheet) -> int:

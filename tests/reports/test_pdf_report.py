@@ -163,7 +163,8 @@ def test_one_hidden_count_takes_a_second_with_it():
     hidden = suppressor.label
     # recovered, improved, unchanged, deteriorated, harmed of 12 members with both times:
     # shown alone, "unchanged" would be 12 - 9 - 0 = 3. The smallest other count goes too.
-    assert suppressor.counts([None, 9, 3, 0, None]) == ["-", "9", hidden, hidden, "-"]
+    # The second is marked "not shown": its own count (here 0) need not be small.
+    assert suppressor.counts([None, 9, 3, 0, None]) == ["-", "9", hidden, "not shown", "-"]
     assert suppressor.suppressed == 2
     # Two small counts already hide each other; nothing else is hidden.
     assert suppressor.counts([2, 7, 3, 0, None]) == [hidden, "7", hidden, "0", "-"]
@@ -179,15 +180,17 @@ def test_the_pdf_never_lets_a_hidden_count_be_worked_out_from_the_total(tiny, tm
     assert change.methods["jt"].counts == {"improved": 9, "unchanged": 3, "deteriorated": 0}
     text = pdf_text(write_pdf_report(content, tmp_path / "complementary.pdf"))
     hidden = "fewer than 5: not shown"
-    # Key results and the Jacobson-Truax row: unchanged and deteriorated both hidden.
-    assert f"improved 9, unchanged {hidden}, deteriorated {hidden}" in text
-    # (pdftotext wraps the two hidden cells: "fewer than 5:" twice, then "not shown" twice.)
-    wrapped = "9 fewer than 5: fewer than 5: - not shown not shown"
-    assert f"Tiny total - {wrapped}" in text
-    assert f"Jacobson-Truax - {wrapped}" in text
+    # Key results and the Jacobson-Truax row: unchanged and deteriorated both hidden, the
+    # second marked "not shown" (its own count need not be small).
+    assert f"improved 9, unchanged {hidden}, deteriorated not shown" in text
+    row = f"9 {hidden} - not shown"
+    assert f"Tiny total - {row}" in text
+    assert f"Jacobson-Truax - {row}" in text
     assert "deteriorated 0" not in text
     # Groups: '@small' (3 of 12) alone would be 12 - 9; the other group is hidden with it.
-    assert f"+1 {hidden}" in text and f"{SMALL_GROUP} {hidden}" in text
+    assert "+1 not shown" in text and f"{SMALL_GROUP} {hidden}" in text
+    # One point per member would let the 3 unchanged be counted: no Jacobson plot.
+    assert "Jacobson plot: not drawn." in text
 
 
 def test_a_substance_use_report_carries_the_part2_notice(tiny, tmp_path):
