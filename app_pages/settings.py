@@ -19,8 +19,11 @@ from ui import state as keys
 
 st.title("Settings")
 state = st.session_state
+# Always the same placeholder above the tabs: a message appearing there would otherwise
+# shift the tabs, and the browser would reopen the first tab instead of the one in use.
+notice = st.empty()
 if state[keys.SETTINGS_NOTICE]:
-    st.success(state[keys.SETTINGS_NOTICE])
+    notice.success(state[keys.SETTINGS_NOTICE])
     state[keys.SETTINGS_NOTICE] = None
 url, _version = dashboard.database()
 user = staff_gate.current_user()

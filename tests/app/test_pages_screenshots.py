@@ -107,3 +107,23 @@ def test_tables_offer_no_download_that_bypasses_the_audit(chromium, demo_app):
         assert page.get_by_role("button", name="Download the table (CSV)").count() >= 1
     finally:
         context.close()
+
+
+def test_settings_stays_on_the_tab_in_use_after_adding_a_user(chromium, demo_app):
+    """After "Add the user" the administrator still sees Staff users, with its message."""
+    context = chromium.new_context(viewport={**LAPTOP, "height": 2400})
+    page = context.new_page()
+    try:
+        open_signed_in(page, demo_app, *PAGES["settings"])
+        page.get_by_role("tab", name="Staff users").click()
+        wait_for_app(page)
+        page.get_by_label("Username", exact=True).first.fill("tab-admin")
+        page.get_by_label("Password (at least 12 characters)").first.fill("orchard kettle lantern")
+        page.get_by_label("Password again").first.fill("orchard kettle lantern")
+        page.get_by_role("button", name="Add the user").click()
+        page.get_by_text("Added tab-admin (administrator).").wait_for(timeout=60_000)
+        wait_for_app(page)
+        selected = page.locator('[role="tab"][aria-selected="true"]').inner_text()
+        assert selected == "Staff users"
+    finally:
+        context.close()
