@@ -38,6 +38,7 @@ if upload is None:
     st.stop()
 data, filename = upload.getvalue(), upload.name
 url, _version = dashboard.database()
+user = dashboard.user()  # a facilitator checks and stores answers of their own groups only
 try:
     cells = queries.upload_columns(data, filename)
 except ValueError as error:
@@ -81,7 +82,7 @@ for position, column in enumerate(cells.columns):
         )
 
 st.subheader("3. Validation report")
-check = queries.check_upload(data, filename, url, mapping, instrument_id)
+check = queries.check_upload(data, filename, url, mapping, instrument_id, user=user)
 if check.message:
     st.error(check.message)
     st.stop()
@@ -112,8 +113,10 @@ if st.button(
     key="store_upload",
 ):
     try:
-        who = getattr(dashboard.user(), "username", None)
-        result = queries.store_upload(check, url, f"upload by {who}" if who else "upload")
+        who = getattr(user, "username", None)
+        result = queries.store_upload(
+            check, url, f"upload by {who}" if who else "upload", user=user
+        )
     except ValueError as error:
         st.error(str(error))
         st.stop()

@@ -1183,11 +1183,13 @@ def list_sessions(
     status: str | None = None,
     limit: int | None = None,
     newest_first: bool = False,
+    group_ids: Iterable[int] | None = None,
 ) -> pd.DataFrame:
     """Sessions: id, program, group, number, date, status, join_code, administrations.
 
     Recent sessions: ``date_to=today, newest_first=True, limit=5``; upcoming:
-    ``date_from=today``.
+    ``date_from=today``. `group_ids` keeps only the sessions of those groups (by id, so two
+    programs' groups of the same name are told apart); an empty collection keeps none.
     """
     query = (
         sa.select(
@@ -1234,6 +1236,8 @@ def list_sessions(
         query = query.where(sessions.c.date <= date_to)
     if status is not None:
         query = query.where(sessions.c.status == status)
+    if group_ids is not None:
+        query = query.where(sessions.c.group_id.in_(sorted(int(i) for i in group_ids)))
     if limit is not None:
         query = query.limit(limit)
     return _frame(engine, query)
@@ -1281,11 +1285,16 @@ def record_attendance(
 
 
 def load_attendance(
-    engine: Engine, group: str | None = None, program: str | None = None
+    engine: Engine,
+    group: str | None = None,
+    program: str | None = None,
+    group_ids: Iterable[int] | None = None,
 ) -> pd.DataFrame:
     """Attendance as members x sessions: index (group, member), columns session numbers.
 
-    Cells are True (present), False (absent) or NA (not recorded).
+    Cells are True (present), False (absent) or NA (not recorded). `group_ids` keeps only
+    the marks of those groups' sessions (by id, so two programs' groups of the same name are
+    told apart); an empty collection keeps none.
     """
     query = sa.select(
         groups.c.name.label("group"),
@@ -1302,6 +1311,8 @@ def load_attendance(
         query = query.where(groups.c.name == group)
     if program is not None:
         query = query.where(programs.c.name == program)
+    if group_ids is not None:
+        query = query.where(sessions.c.group_id.in_(sorted(int(i) for i in group_ids)))
     long = _frame(engine, query)
     if long.empty:
         return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["group", "member"]))

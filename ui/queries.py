@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from access.roles import SEE_MEMBER_CODES
+from access.roles import SEE_ALL_GROUPS, SEE_MEMBER_CODES
 from analysis.alerts import disconnection_alerts
 from analysis.attendance import attendance_rates as rates_of_marks
 from analysis.attendance import attendance_summary
@@ -159,7 +159,11 @@ class FilterChoices:
 
 
 def filter_choices(url: str, version: str, user=None) -> FilterChoices:
-    """The programs, groups, instruments (Mutuality's own first), and the session dates."""
+    """The programs, groups, instruments (Mutuality's own first), and the session dates.
+
+    A user limited to some groups (a facilitator) gets only their groups and the dates of
+    their groups' sessions.
+    """
     from store.repository import list_programs, list_sessions
 
     del version  # part of the cache key only
@@ -167,7 +171,7 @@ def filter_choices(url: str, version: str, user=None) -> FilterChoices:
     programs = list_programs(engine)["name"].tolist()
     groups = visible_groups(url, user)[["program", "name"]]
     programs = [p for p in programs if p in set(groups["program"])] if user else programs
-    sessions = list_sessions(engine)
+    sessions = list_sessions(engine, group_ids=_own_group_ids(user))
     dates = pd.to_datetime(sessions["date"]).dropna() if len(sessions) else pd.Series([])
     own = [CHECKIN, "relational-connection"]
     instruments = sorted(
@@ -181,6 +185,17 @@ def filter_choices(url: str, version: str, user=None) -> FilterChoices:
         first_date=dates.min().date() if len(dates) else None,
         last_date=dates.max().date() if len(dates) else None,
     )
+
+
+def _own_group_ids(user) -> frozenset[int] | None:
+    """The ids of the groups `user` is limited to; None when they may see every group.
+
+    None for no user (the command line, tests of the layers) and for a role that may see
+    all groups (administrator, evaluator); else the user's linked groups, empty when none.
+    """
+    if user is None or user.can(SEE_ALL_GROUPS):
+        return None
+    return frozenset(user.group_ids or ())
 
 
 def visible_groups(url: str, user=None) -> pd.DataFrame:
@@ -648,10 +663,10 @@ def attendance(url: str, program: str | None, group: str | None, user=None) -> p
     """
     from store.repository import load_attendance
 
-    wide = load_attendance(_engine(url), group=group, program=program)
-    if user is not None:
-        allowed = set(visible_groups(url, user)["name"])
-        wide = wide[wide.index.get_level_values("group").isin(allowed)]
+    # By group id: a group's name is unique only within its program.
+    wide = load_attendance(
+        _engine(url), group=group, program=program, group_ids=_own_group_ids(user)
+    )
     if wide.empty:
         return pd.DataFrame(columns=["group", "member", "session", "present"])
     long = wide.stack(future_stack=True).rename("present").reset_index()
@@ -791,16 +806,19 @@ def home(url: str, version: str, today: dt.date, user=None, recent_days: int = 2
     group_table = visible_groups(url, user)
     programs = list_programs(engine)
     programs = programs[programs["name"].isin(set(group_table["program"]))] if user else programs
-    allowed = set(group_table["name"])
+    # By group id: a group's name is unique only within its program.
+    own = _own_group_ids(user)
     recent = list_sessions(
-        engine, date_from=today - dt.timedelta(days=recent_days), date_to=today, newest_first=True
+        engine,
+        date_from=today - dt.timedelta(days=recent_days),
+        date_to=today,
+        newest_first=True,
+        group_ids=own,
     )
-    recent = recent[recent["group"].isin(allowed)]
     if recent.empty:
-        recent = list_sessions(engine, date_to=today, newest_first=True)
-        recent = recent[recent["group"].isin(allowed)].head(8)
-    upcoming = list_sessions(engine, date_from=today + dt.timedelta(days=1))
-    upcoming = upcoming[upcoming["group"].isin(allowed)].head(10)
+        recent = list_sessions(engine, date_to=today, newest_first=True, group_ids=own, limit=8)
+    upcoming = list_sessions(engine, date_from=today + dt.timedelta(days=1), group_ids=own)
+    upcoming = upcoming.head(10)
     alerts = open_alerts(url, version, user=user)
     reading = (
         f"{len(programs)} program(s), {len(group_table)} group(s), "
@@ -892,18 +910,140 @@ class UploadCheck:
         return self.table is not None and self.report is not None and self.report.ok
 
 
+def _names(column: pd.Series) -> list[str]:
+    """Names for matching: a missing program or group (None or NaN) becomes ""."""
+    return ["" if pd.isna(value) else str(value).strip() for value in column]
+
+
+def _cell(frame: pd.DataFrame, column: str) -> list[str | None]:
+    """The cells of `column` as trimmed text (None when blank or when there is no column)."""
+    if column not in frame.columns:
+        return [None] * len(frame)
+    return [
+        None if value is None or pd.isna(value) else str(value).strip() or None
+        for value in frame[column].astype(object)
+    ]
+
+
+def _outside_groups(table: ResponseTable, url: str, user) -> list:
+    """Rows of `table` that would store answers outside the user's groups, as problems.
+
+    For a user limited to some groups (a facilitator; see `_own_group_ids`): every row must
+    name one of the user's groups (with its program when another program has a group of
+    that name) or, without a group, be about a member already in one of them; and no row may
+    be about a member code stored in another group, or in none. One `ingest.validate.Problem`
+    per spreadsheet row and column, in the validation report's format. The messages name
+    only the user's own groups: nothing of another group (its name, members or answers).
+    """
+    from ingest.validate import Problem
+    from store.repository import list_groups, list_members
+
+    own_ids = _own_group_ids(user)
+    if own_ids is None:
+        return []
+    engine = _engine(url)
+    every_group = list_groups(engine)
+    mine = every_group[every_group["id"].isin(sorted(own_ids))]
+    own_pairs = set(zip(_names(mine["program"]), _names(mine["name"]), strict=True))
+    shown = [f"{name} ({program})" if program else name for program, name in sorted(own_pairs)]
+    yours = ", ".join(shown) or "none: ask an administrator to link you to your groups"
+    programs_of: dict[str, set[str]] = {}
+    for program, name in zip(
+        _names(every_group["program"]), _names(every_group["name"]), strict=True
+    ):
+        programs_of.setdefault(name, set()).add(program)
+    members = list_members(engine)
+    member_pairs = {
+        str(code).strip(): None if pd.isna(group) else (program, str(group).strip())
+        for code, group, program in zip(
+            members["code"], members["group"], _names(members["program"]), strict=True
+        )
+    }
+    long = table.long
+    rows = table.row_numbers.reindex(long.index).tolist()
+    problems: list = []
+    seen: set[tuple] = set()
+    ask = "ask an administrator to upload these answers"
+
+    def add(row, column: str, value, message: str) -> None:
+        if (row, column) in seen:
+            return
+        seen.add((row, column))
+        problems.append(
+            Problem(
+                row=None if row is None or pd.isna(row) else int(row),
+                column=table.columns.get(column, column),
+                value=value,
+                message=message,
+                letter=table.column_letters.get(column),
+            )
+        )
+
+    for row, code, group, program in zip(
+        rows, _cell(long, "member"), _cell(long, "group"), _cell(long, "program"), strict=True
+    ):
+        if code is None:
+            continue  # the validation report asks for the member's code
+        if code in member_pairs and member_pairs[code] not in own_pairs:
+            add(
+                row,
+                "member",
+                code,
+                f"member {code} is not a member of your groups, so their answers cannot be "
+                f"uploaded by you; check the code for a typing error, or {ask}. Nothing of "
+                "this file is stored until the row is corrected or deleted",
+            )
+            continue
+        if group is None:
+            if code not in member_pairs:
+                add(
+                    row,
+                    "member",
+                    code,
+                    f"member {code} is new and the row names no group; add a group column "
+                    f"with one of your groups ({yours}) so the member joins it",
+                )
+            continue
+        if program is not None:
+            allowed = (program, group) in own_pairs
+        else:
+            # Without a program, the store takes the one group of that name, if only one.
+            named = programs_of.get(group, set())
+            allowed = len(named) == 1 and (next(iter(named)), group) in own_pairs
+            if not allowed and any(name == group for _, name in own_pairs):
+                add(
+                    row,
+                    "group",
+                    group,
+                    f"more than one program has a group {group}; add a program column "
+                    f"naming your group's program ({yours})",
+                )
+                continue
+        if not allowed:
+            add(
+                row,
+                "group",
+                group,
+                f"group {group} is not one of your groups ({yours}); correct the group, or {ask}",
+            )
+    return problems
+
+
 def check_upload(
     data: bytes,
     filename: str,
     url: str,
     mapping: dict[str, str] | None = None,
     instrument: str | None = None,
+    user=None,
 ) -> UploadCheck:
     """Read an uploaded file with the user's column mapping and validate it. Stores nothing.
 
     `mapping` is {their column: our column}; the report compares the answers with the
     stored ones, so a file that contradicts stored answers is refused before anything is
-    written.
+    written. For a `user` limited to some groups (a facilitator), the file is compared only
+    with their groups' stored answers, and every row about another group or its members is
+    an error (`_outside_groups`): the report never shows another group's stored answers.
     """
     from store.repository import load_responses
 
@@ -916,23 +1056,45 @@ def check_upload(
     except (InputError, InstrumentError) as error:
         return UploadCheck(None, None, str(error))
     stored = load_responses(_engine(url), instrument=table.instrument.id)
-    return UploadCheck(table, _validate(table, stored=stored), None)
+    own_ids = _own_group_ids(user)
+    if own_ids is None:
+        return UploadCheck(table, _validate(table, stored=stored), None)
+    groups = visible_groups(url)
+    mine = groups[groups["id"].isin(sorted(own_ids))]
+    pairs = set(zip(_names(mine["program"]), _names(mine["name"]), strict=True))
+    keep = [
+        pair in pairs
+        for pair in zip(_names(stored["program"]), _names(stored["group"]), strict=True)
+    ]
+    report = _validate(table, stored=stored[keep].reset_index(drop=True))
+    report.problems[:0] = _outside_groups(table, url, user)
+    return UploadCheck(table, report, None)
 
 
-def store_upload(check: UploadCheck, url: str, entered_by: str = "upload"):
+def store_upload(check: UploadCheck, url: str, entered_by: str = "upload", user=None):
     """Store every administration of a checked file in one transaction (all or nothing).
 
     Each administration's `entered_by` is `entered_by` alone, not the file's name: a file
     named after a member ("R01-answers.csv") would leave that code on every other member's
     rows, past the member's withdrawal. The file's name goes to the audit trail, where
     member codes are replaced (store.audit). Returns the `store.BatchResult`. Raises
-    ValueError when the check found errors.
+    ValueError when the check found errors, or when a `user` limited to some groups (a
+    facilitator) would store answers outside them (checked again here, against the data
+    stored now).
     """
     from store import administrations_from_table, save_administrations
 
     if not check.ok:
         raise ValueError("the file has errors; nothing was stored")
     table = check.table
+    refused = _outside_groups(table, url, user)
+    if refused:
+        shown = "; ".join(str(problem) for problem in refused[:5])
+        more = f" (and {len(refused) - 5} more)" if len(refused) > 5 else ""
+        raise ValueError(
+            f"{Path(table.source).name}: nothing was stored; some rows are outside your "
+            f"groups: {shown}{more}"
+        )
     name = Path(table.source).name
     batch = administrations_from_table(
         table.long,
