@@ -21,7 +21,7 @@ dashboard.reading(view.reading)
 
 st.subheader("Open disconnection alerts")
 if view.alerts.empty:
-    st.success("No member or group dropped reliably at their latest session.")
+    st.success(view.no_alerts)
 else:
     st.caption(
         "A drop larger than measurement error explains, at a group's latest session. In "

@@ -285,9 +285,20 @@ def home(view, suppressor: Suppressor | None = None):
         recent = suppressor.rows(recent, "administrations", keep=list(recent.columns))
     n_alerts = len(view.alerts)
     reading = view.reading.replace(
-        f"{n_alerts} open disconnection alert(s).", f"{len(alerts)} open group alert(s)."
+        f"{n_alerts} open disconnection alert(s).",
+        f"{len(alerts)} open group alert(s); alerts about single members go to their facilitators.",
     )
-    return dataclasses.replace(view, alerts=alerts, groups=groups, recent=recent, reading=reading)
+    return dataclasses.replace(
+        view,
+        alerts=alerts,
+        groups=groups,
+        recent=recent,
+        reading=reading,
+        no_alerts=(
+            "No group dropped reliably at its latest session. Alerts about single members "
+            "are shown to their facilitators only."
+        ),
+    )
 
 
 #: How many members a group alert's mean rests on: analysis.alerts writes

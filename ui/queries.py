@@ -779,6 +779,8 @@ class HomeView:
     upcoming: pd.DataFrame
     alerts: pd.DataFrame  # group, member, session, score, what happened, what to do
     reading: str
+    #: What Home says when there is no open alert.
+    no_alerts: str = "No member or group dropped reliably at their latest session."
 
 
 #: What a facilitator can do about an alert, by its level.

@@ -202,6 +202,11 @@ def test_an_evaluators_home_shows_no_member_alert_and_no_small_count(url):
     )
     shown = published.home(dataclasses.replace(staff, alerts=alerts)).alerts
     assert shown["level"].tolist() == ["group"]
+    # With no group alert the evaluator is not told that nobody dropped: members may have.
+    quiet = published.home(dataclasses.replace(staff, alerts=alerts.iloc[:1]))
+    assert quiet.alerts.empty and quiet.no_alerts.startswith("No group dropped reliably")
+    assert "single members" in quiet.no_alerts
+    assert staff.no_alerts.startswith("No member or group")
 
 
 def _group_alert(group: str, present: int) -> dict:
