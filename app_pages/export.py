@@ -169,4 +169,4 @@ st.download_button(
 st.caption(f"The first {len(prepared.preview)} rows, as the file holds them:")
 # Tables' own csv download is off for the whole app (client.disableDataExport), so the
 # preview's toolbar cannot bypass the audit log.
-st.dataframe(prepared.preview, hide_index=True)
+st.dataframe(prepared.preview.astype(object).fillna(""), hide_index=True)  # no "None"

@@ -4,6 +4,7 @@ import streamlit as st
 
 from charts import attendance_heatmap, good_things_profile, item_heatmap, session_means_chart
 from charts.figures import FEW_ANSWERS
+from reports.content import p_words
 from ui import dashboard, published, queries
 from ui import state as keys
 
@@ -65,7 +66,7 @@ if fit:
     if not (scope.publishes() and published.hides_total(result.n_members)):
         st.caption(
             f"Model: {result.model}; slope per session {result.slope:.3f} "
-            f"(SE {result.slope_se:.3f}, p {result.slope_p:.3g}); members differ in their "
+            f"(SE {result.slope_se:.3f}, {p_words(result.slope_p)}); members differ in their "
             f"slopes by SD {result.sd_slope_member:.3f}. " + " ".join(result.notes)
         )
     if len(trend.group_slopes):

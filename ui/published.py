@@ -106,6 +106,16 @@ def change(view, suppressor: Suppressor | None = None):
         points = points.iloc[0:0]
     counts = view.counts
     if len(counts):
+        # Every group x category, zeros included: a missing row would say "none", so a row
+        # that is there (even hidden) would say "at least one".
+        grid = pd.MultiIndex.from_product(
+            [counts["group"].unique(), counts["category"].unique()], names=["group", "category"]
+        )
+        counts = (
+            counts.set_index(["group", "category"])["count"]
+            .reindex(grid, fill_value=0)
+            .reset_index()
+        )
         counts = suppressor.part_rows(counts, "count", within=["group"], keep=["category"])
     effects = view.effects
     if len(effects):
@@ -134,6 +144,9 @@ def change_summary(summary: pd.DataFrame, view, suppressor: Suppressor | None = 
     if suppressor.hides(view.change.n_pairs):
         result["value"] = suppressor.label
         return result
+    classified = result["statistic"] == "members classified (3+ sessions)"
+    if classified.any() and suppressor.hides(int(result.loc[classified, "value"].iloc[0])):
+        result.loc[classified, "value"] = suppressor.label
     counts = view.result.counts or {}
     cells = suppressor.counts(list(counts.values()))
     for category, cell in zip(counts, cells, strict=True):

@@ -1182,11 +1182,15 @@ def change_summary(view: ChangeView) -> pd.DataFrame:
         (f"mean at {c.post} (SD)", f"{_fmt(c.mean_post)} ({_fmt(c.sd_post)})"),
         ("mean change (SD)", f"{_fmt(c.mean_change)} ({_fmt(c.sd_change)})"),
         ("paired t (df), p", f"{_fmt(c.t)} ({_fmt(c.df, 0)}), p {_p(c.p)}"),
-        ("Wilcoxon signed-rank p", _p(c.wilcoxon_p)),
+        ("Wilcoxon signed-rank p", f"p {_p(c.wilcoxon_p)}"),
         ("d_z (95% CI)", f"{_fmt(c.d_z)} ({_fmt(c.d_z_ci[0])} to {_fmt(c.d_z_ci[1])})"),
         ("d_av / g_av / d_rm", f"{_fmt(c.d_av)} / {_fmt(c.g_av)} / {_fmt(c.d_rm)}"),
     ]
     if view.result.counts:
+        classified = sum(view.result.counts.values())
+        if classified != c.n_pairs:
+            # HLM classifies every member with 3+ sessions, not only those with both times.
+            rows.append(("members classified (3+ sessions)", classified))
         rows += [(f"members {k}", v) for k, v in view.result.counts.items()]
     return pd.DataFrame({"statistic": [r[0] for r in rows], "value": [str(r[1]) for r in rows]})
 

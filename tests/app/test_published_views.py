@@ -301,3 +301,25 @@ def test_sentences_quote_no_count_of_fewer_than_5_members(url):
     marks = queries.attendance(url, None, "Small", EVALUATOR)
     said = published.attendance_reading(marks, queries.attendance_reading(marks))
     assert "%" not in said and "fewer than 5" in said
+
+
+def test_reliable_change_counts_list_every_group_and_category(url):
+    """A missing row would say "none", so a row that is there would say "at least one"."""
+    staff = queries.change(scope(url, ADMIN), "total", "pre", "post")
+    counts = pd.DataFrame(
+        {
+            "group": ["Large", "Large", "Small"],
+            "category": ["improved", "unchanged", "unchanged"],
+            "count": [6, 2, 3],
+        }
+    )
+    view = published.change(dataclasses.replace(staff, counts=counts))
+    shown = view.counts.set_index(["group", "category"])["count"].to_dict()
+    assert set(shown) == {
+        ("Large", "improved"),
+        ("Large", "unchanged"),
+        ("Small", "improved"),
+        ("Small", "unchanged"),
+    }
+    # Small: 3 unchanged is hidden, and its added 0 improved with it (else 3 = total - 0).
+    assert shown[("Small", "unchanged")] == LABEL and shown[("Small", "improved")] == "not shown"
