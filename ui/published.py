@@ -266,13 +266,26 @@ _GROUP_SIZES = re.compile(r" \(\d+ to \d+ members\)")
 def attendance_rates(rates: pd.DataFrame, suppressor: Suppressor | None = None):
     """`queries.attendance_rates` fit to publish.
 
-    A group session of fewer than 5 members on its roster shows no rate: 2 of 3 present
-    would name who was missing.
+    A rate is a count of members present and a count absent: a group session shows no rate
+    when either is 1 to 4 (2 of 3 present, or 7 of 9, would tell how few were missing).
+    Such a row reads "not shown" if its roster is 5 or more, and the roster count is hidden
+    too when it is 1 to 4.
     """
     suppressor = suppressor or Suppressor()
     if rates.empty:
         return rates
-    return suppressor.rows(rates, "n", keep=["group", "session"])
+    result = suppressor.rows(rates, "n", keep=["group", "session"])
+    n = pd.to_numeric(rates["n"], errors="coerce")
+    present = (pd.to_numeric(rates["present"], errors="coerce") * n).round()
+    few = [
+        not suppressor.hides(total) and (suppressor.hides(here) or suppressor.hides(total - here))
+        for total, here in zip(n, present, strict=True)
+    ]
+    few = pd.Series(few, index=rates.index)
+    result["present"] = result["present"].astype(object).where(~few, None)
+    result["n"] = result["n"].astype(object).where(~few, suppressor.complement_label)
+    suppressor.suppressed += int(few.sum())
+    return result
 
 
 def home(view, suppressor: Suppressor | None = None):

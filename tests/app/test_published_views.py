@@ -323,3 +323,18 @@ def test_reliable_change_counts_list_every_group_and_category(url):
     }
     # Small: 3 unchanged is hidden, and its added 0 improved with it (else 3 = total - 0).
     assert shown[("Small", "unchanged")] == LABEL and shown[("Small", "improved")] == "not shown"
+
+
+def test_an_attendance_rate_that_tells_how_few_were_missing_is_hidden():
+    rates = pd.DataFrame(
+        {
+            "group": ["A", "A", "A", "B"],
+            "session": [1, 2, 3, 1],
+            "n": [9, 9, 20, 3],
+            "present": [7 / 9, 4 / 9, 14 / 20, 1.0],
+        }
+    )
+    shown = published.attendance_rates(rates)
+    # 7 of 9: 2 missing; 4 of 9: 4 present; 14 of 20: both counts 5 or more; B: a roster of 3.
+    assert shown["n"].tolist() == ["not shown", "not shown", 20, LABEL]
+    assert shown["present"].tolist() == [None, None, 0.7, None]
