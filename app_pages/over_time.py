@@ -17,10 +17,11 @@ st.caption(
 )
 view = dashboard.over_time(scope, scale)
 if view.means.empty:
+    name = queries.instrument_by_id(scope.instrument).name
     st.info(
-        "No answers with a session number in this selection. Per-session questionnaires "
-        "(the Mutuality check-in) are answered in **Run a session** or uploaded with a "
-        "session column."
+        f"No answers to the {name} with a session number in this selection. Per-session "
+        "questionnaires (the Mutuality check-in) are answered in **Run a session** or "
+        "uploaded with a session column: choose one under **Questionnaire** in the sidebar."
     )
     st.stop()
 dashboard.reading(view.reading)
