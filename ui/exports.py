@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from access.roles import EXPORT_DEIDENTIFIED, EXPORT_IDENTIFIED, SEE_MEMBER_CODES, require
+from ui.queries import selection_words
 
 FILE_TYPES = ("xlsx", "csv")
 #: How dates are written: shifted per member, coarsened to the month, or exact (identified).
@@ -75,11 +76,7 @@ class ExportRequest:
 
     def where(self) -> str:
         """``group R-1``, ``the Recovery program`` or ``all groups``."""
-        if self.group:
-            return f"group {self.group}"
-        if self.program:
-            return f"the {self.program} program"
-        return "all groups"
+        return selection_words(self.program, self.group)
 
     def describe(self) -> str:
         """``phq9 answers of group R-1``, ``answers of all groups`` (every questionnaire)."""

@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from access.roles import SEE_MEMBER_CODES
 from privacy.suppression import Suppressor
 
 #: What a page says under a chart some of whose bars or points are hidden.
@@ -34,6 +35,15 @@ MEMBER_ROWS_HIDDEN = (
     "Member-level results are not shown to evaluators: the de-identified export (Export "
     "page) gives each member's answers under a pseudonym."
 )
+
+
+def applies_to(user) -> bool:
+    """Whether `user` gets results fit to publish: a user who may not see member codes.
+
+    None (the command line, the layers' own tests) and staff who see member codes hold the
+    data and get everything.
+    """
+    return user is not None and not user.can(SEE_MEMBER_CODES)
 
 
 def drawn(frame: pd.DataFrame, count_column: str = "n") -> pd.DataFrame:

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from access.roles import SEE_ALL_GROUPS, SEE_MEMBER_CODES
+from access.roles import SEE_ALL_GROUPS
 from analysis.alerts import disconnection_alerts
 from analysis.attendance import attendance_rates as rates_of_marks
 from analysis.attendance import attendance_summary
@@ -105,15 +105,20 @@ class Scope:
         chart and report they see or download hides cells resting on fewer than 5 members
         (privacy.suppression). Staff who see member codes hold the data and see everything.
         """
-        return self.user is not None and not self.user.can(SEE_MEMBER_CODES)
+        return published.applies_to(self.user)
 
     def describe(self) -> str:
-        """``group PR-A`` / ``program Prison re-entry`` / ``all groups``, for readings."""
-        if self.group:
-            return f"group {self.group}"
-        if self.program:
-            return f"the {self.program} program"
-        return "all groups"
+        """``group PR-A`` / ``the Prison re-entry program`` / ``all groups``, for readings."""
+        return selection_words(self.program, self.group)
+
+
+def selection_words(program: str | None, group: str | None) -> str:
+    """``group PR-A``, ``the Prison re-entry program`` or ``all groups``."""
+    if group:
+        return f"group {group}"
+    if program:
+        return f"the {program} program"
+    return "all groups"
 
 
 def _engine(url: str):
@@ -671,7 +676,7 @@ def attendance(url: str, program: str | None, group: str | None, user=None) -> p
         return pd.DataFrame(columns=["group", "member", "session", "present"])
     long = wide.stack(future_stack=True).rename("present").reset_index()
     long.columns = ["group", "member", "session", "present"]
-    if user is not None and not user.can(SEE_MEMBER_CODES):
+    if published.applies_to(user):
         long["member"] = None
     return long.dropna(subset=["present"]).reset_index(drop=True)
 
@@ -686,7 +691,7 @@ def attendance_rates(marks: pd.DataFrame, user=None) -> pd.DataFrame:
     if marks.empty:
         return pd.DataFrame(columns=["group", "session", "n", "present", "shown"])
     rates = rates_of_marks(marks)
-    if user is not None and not user.can(SEE_MEMBER_CODES):
+    if published.applies_to(user):
         rates = published.attendance_rates(rates)
     rates["shown"] = [
         f"{share:.0%}" if isinstance(share, float) and math.isfinite(share) else str(n)
@@ -828,8 +833,7 @@ def home(url: str, version: str, today: dt.date, user=None, recent_days: int = 2
         f"{len(alerts)} open disconnection alert(s)."
     )
     view = HomeView(programs, group_table, recent, upcoming, alerts, reading)
-    publishes = user is not None and not user.can(SEE_MEMBER_CODES)
-    return published.home(view) if publishes else view
+    return published.home(view) if published.applies_to(user) else view
 
 
 def open_alerts(url: str, version: str, scale: str = "total", user=None) -> pd.DataFrame:
