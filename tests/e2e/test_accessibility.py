@@ -25,6 +25,7 @@ WORDS = {
         "type": "Or type your member code",
         "start": "Start",
         "question": "Question 1 of 10",
+        "read": "Read it to me",
         "answer": "3 · Some",
         "skip": "Skip this question",
         "review": "Check your answers",
@@ -34,6 +35,7 @@ WORDS = {
         "type": "O escribe tu código de participante",
         "start": "Empezar",
         "question": "Pregunta 1 de 10",
+        "read": "Léemelo",
         "answer": "3 · Algo",
         "skip": "Saltar esta pregunta",
         "review": "Revisa tus respuestas",
@@ -74,6 +76,9 @@ def test_member_form_has_no_serious_accessibility_violation(
     wait_for_app(page)
     page.get_by_role("button", name=words["start"], exact=True).click()
     expect(page.get_by_text(words["question"])).to_be_visible(timeout=TIMEOUT)
+    # The read-aloud button gets its label from the component's script just after it is
+    # drawn: check the page once it has it, not in the instant between.
+    expect(page.get_by_role("button", name=words["read"])).to_be_visible(timeout=TIMEOUT)
     problems["question"] = serious_violations(page)
     page.screenshot(path=artifacts / f"a11y_{size}_{language}_question.png", full_page=True)
 
