@@ -4,7 +4,8 @@ import streamlit as st
 
 from charts import category_bars, forest_plot, jacobson_plot
 from measures import score_range
-from ui import dashboard, published, queries
+from services import analyses, catalog, published
+from ui import dashboard
 from ui import state as keys
 
 METHOD_NAMES = {
@@ -74,7 +75,7 @@ if method == "hlm":
     )
 
 change = view.change
-summary = queries.change_summary(view)
+summary = analyses.change_summary(view)
 if scope.publishes():
     summary = published.change_summary(summary, view)
 st.table(summary.set_index("statistic"))
@@ -82,7 +83,7 @@ rel = "–" if view.reliability is None else f"{view.reliability:.2f}"
 st.caption(f"Reliability used for reliable change: {rel} ({view.reliability_source}).")
 dashboard.download_table(summary, "change-summary")
 
-instrument = queries.instrument_by_id(scope.instrument)
+instrument = catalog.instrument_by_id(scope.instrument)
 scale_name = instrument.scale(scale).name
 if method == "jt" and view.band is not None and len(view.members):
     cutoff_value = view.result.cutoff.value if view.result.cutoff else None

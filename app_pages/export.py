@@ -5,7 +5,8 @@ import datetime as dt
 import streamlit as st
 
 from access.roles import EXPORT_DEIDENTIFIED, EXPORT_IDENTIFIED, PermissionDeniedError, can
-from ui import dashboard, exports
+from services import exports
+from ui import dashboard
 from ui import state as keys
 
 state = st.session_state

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from charts import forest_plot
-from ui import dashboard, published, queries
+from services import analyses, published
+from ui import dashboard
 from ui import state as keys
 
 st.title("Groups")
@@ -21,7 +22,7 @@ timepoint = st.selectbox("Timepoint", labels, key=keys.W_TIMEPOINT)
 view = dashboard.groups(scope, scale, timepoint)
 dashboard.reading(view.reading)
 result = view.structure
-st.dataframe(queries.groups_table(result, scope.publishes()), hide_index=True)
+st.dataframe(analyses.groups_table(result, scope.publishes()), hide_index=True)
 for note in result.notes:
     st.caption(note)
 

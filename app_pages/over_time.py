@@ -5,7 +5,8 @@ import streamlit as st
 from charts import attendance_heatmap, good_things_profile, item_heatmap, session_means_chart
 from charts.figures import FEW_ANSWERS
 from reports.content import p_words
-from ui import dashboard, published, queries
+from services import analyses, catalog, published
+from ui import dashboard
 from ui import state as keys
 
 st.title("Mutuality over time")
@@ -17,7 +18,7 @@ st.caption(
 )
 view = dashboard.over_time(scope, scale)
 if view.means.empty:
-    name = queries.instrument_by_id(scope.instrument).name
+    name = catalog.instrument_by_id(scope.instrument).name
     st.info(
         f"No answers to the {name} with a session number in this selection. Per-session "
         "questionnaires (the Mutuality check-in) are answered in **Run a session** or "
@@ -25,7 +26,7 @@ if view.means.empty:
     )
     st.stop()
 dashboard.reading(view.reading)
-scale_name = queries.instrument_by_id(scope.instrument).scale(scale).name
+scale_name = catalog.instrument_by_id(scope.instrument).scale(scale).name
 
 means = view.means[["group", "session", "n", "mean", "sd", "ci_low", "ci_high"]]
 figure = session_means_chart(
@@ -91,14 +92,14 @@ marks = dashboard.attendance(scope.url, scope.program, scope.group, scope.user)
 if marks.empty:
     st.caption("No attendance recorded in this selection.")
 else:
-    reading = queries.attendance_reading(marks)
+    reading = analyses.attendance_reading(marks)
     if scope.publishes():
         reading = published.attendance_reading(marks, reading)
     dashboard.reading(reading)
     if scope.group is None or marks["member"].isna().all():
         if scope.group is None:
             st.caption("Choose one group in the sidebar to see each member's attendance.")
-        rate = queries.attendance_rates(marks, scope.user)
+        rate = analyses.attendance_rates(marks, scope.user)
         # As text, so a session a group has not had is a blank cell, not "None".
         table = rate.pivot(index="group", columns="session", values="shown").fillna("")
         table.columns = [f"session {c:g}" for c in table.columns]

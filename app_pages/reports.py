@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui import dashboard, published, queries
+from services import published, reporting
+from ui import dashboard
 from ui import state as keys
 
 st.title("Reports")
@@ -13,7 +14,7 @@ st.caption(
 )
 scope, _ = dashboard.filters(scale=False)
 state = st.session_state
-name = queries.report_name(scope)
+name = reporting.report_name(scope)
 if state[keys.REPORT_SCOPE] != scope:
     st.write(f"Report on **{scope.instrument}** answers of {scope.describe()}.")
     if st.button("Prepare the report", type="primary", key="prepare_report"):

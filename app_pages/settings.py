@@ -8,13 +8,14 @@ import streamlit as st
 
 from access import accounts, roles
 from measures.library import InstrumentError
+from services import admin, catalog
 from store import audit
 from store.accounts import list_staff
 from store.backup import BackupError
 from store.db import connect
 from store.repository import StoreError
 from store.withdrawal import withdraw_member
-from ui import dashboard, queries, staff_gate
+from ui import dashboard, staff_gate
 from ui import state as keys
 
 st.title("Settings")
@@ -30,7 +31,7 @@ user = staff_gate.current_user()
 if user is None or not roles.can(user.role, roles.CHANGE_SETTINGS):  # the router checks too
     st.stop()
 engine = connect(url)
-roster = queries.roster(url)
+roster = admin.roster(url)
 
 (
     programs_tab,
@@ -69,7 +70,7 @@ with members_tab:
     st.dataframe(roster["members"].drop(columns="id"), hide_index=True)
 
 with instruments_tab:
-    own = {i.id for i in queries.user_instruments()}
+    own = {i.id for i in catalog.user_instruments()}
     st.dataframe(
         [
             {
@@ -81,7 +82,7 @@ with instruments_tab:
                 "higher is": i.higher_is,
                 "source": "yours" if i.id in own else "built in",
             }
-            for i in queries.available_instruments()
+            for i in catalog.available_instruments()
         ],
         hide_index=True,
     )
@@ -96,7 +97,7 @@ with instruments_tab:
     if upload is not None:
         try:
             text = upload.getvalue().decode("utf-8")
-            added = queries.add_user_instrument(text, upload.name)
+            added = catalog.add_user_instrument(text, upload.name)
         except UnicodeDecodeError:
             st.error(f"{upload.name}: not a text file; save the definition as UTF-8 YAML.")
         except InstrumentError as error:
@@ -247,7 +248,7 @@ with backup_tab:
     if state[keys.BACKUP_PREPARED] is None:
         if st.button("Prepare a backup", key="prepare_backup"):
             try:
-                state[keys.BACKUP_PREPARED] = queries.backup_bytes(url)
+                state[keys.BACKUP_PREPARED] = admin.backup_bytes(url)
             except BackupError as error:
                 st.error(str(error))
             else:
@@ -271,7 +272,7 @@ with backup_tab:
         "Restore this backup", type="primary", key="restore_backup"
     ):
         try:
-            state[keys.SETTINGS_NOTICE] = queries.restore_bytes(backup_file.getvalue(), url)
+            state[keys.SETTINGS_NOTICE] = admin.restore_bytes(backup_file.getvalue(), url)
         except BackupError as error:
             st.error(str(error))
         else:

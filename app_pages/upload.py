@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ui import dashboard, queries
+from services import catalog, uploads
+from ui import dashboard
 from ui import state as keys
 
 NOT_MAPPED = ""
-template_workbook = st.cache_data(show_spinner=False)(queries.template_workbook)
+template_workbook = st.cache_data(show_spinner=False)(uploads.template_workbook)
 
 st.title("Upload answers")
 st.caption(
@@ -20,7 +21,7 @@ if state[keys.UPLOAD_RESULT]:
     state[keys.UPLOAD_RESULT] = None
 
 with st.expander("Empty templates to fill in", icon=":material/download:"):
-    instruments = queries.available_instruments()
+    instruments = catalog.available_instruments()
     names = {i.id: i.name for i in instruments}
     chosen = st.selectbox(
         "Questionnaire", list(names), format_func=names.get, key=keys.W_TEMPLATE_INSTRUMENT
@@ -40,14 +41,14 @@ data, filename = upload.getvalue(), upload.name
 url, _version = dashboard.database()
 user = dashboard.user()  # a facilitator checks and stores answers of their own groups only
 try:
-    cells = queries.upload_columns(data, filename)
+    cells = uploads.upload_columns(data, filename)
 except ValueError as error:
     st.error(str(error))
     st.stop()
 
 st.subheader("1. Preview")
 st.caption(f"{filename}: {len(cells)} rows, {len(cells.columns)} columns (the first 20 rows).")
-st.dataframe(queries.as_text(cells.head(20)))  # mixed columns shown as typed
+st.dataframe(uploads.as_text(cells.head(20)))  # mixed columns shown as typed
 
 st.subheader("2. Columns")
 instrument_ids = [None, *names]
@@ -57,13 +58,13 @@ instrument_id = st.selectbox(
     format_func=lambda v: "Find it from the item columns" if v is None else names[v],
     key=keys.W_UPLOAD_INSTRUMENT,
 )
-detected = queries.instrument_by_id(instrument_id) if instrument_id else None
+detected = catalog.instrument_by_id(instrument_id) if instrument_id else None
 if detected is None:
     from measures import detect_instrument
 
     detected = detect_instrument(cells.columns)
-targets = [NOT_MAPPED, *queries.UPLOAD_TARGETS, *(detected.item_ids if detected else [])]
-suggested = queries.suggest_mapping(list(cells.columns), detected)
+targets = [NOT_MAPPED, *uploads.UPLOAD_TARGETS, *(detected.item_ids if detected else [])]
+suggested = uploads.suggest_mapping(list(cells.columns), detected)
 st.caption(
     "Say what each column holds. Columns already named as Mutuality expects are filled in; "
     "leave a column empty to keep its own name (unknown columns are not imported)."
@@ -82,7 +83,7 @@ for position, column in enumerate(cells.columns):
         )
 
 st.subheader("3. Validation report")
-check = queries.check_upload(data, filename, url, mapping, instrument_id, user=user)
+check = uploads.check_upload(data, filename, url, mapping, instrument_id, user=user)
 if check.message:
     st.error(check.message)
     st.stop()
@@ -101,7 +102,7 @@ else:
 if report.problems:
     problems = report.to_frame()
     # The value column mixes numbers and text (7, "abc"): shown as text.
-    shown = problems.assign(value=queries.as_text(problems[["value"]])["value"])
+    shown = problems.assign(value=uploads.as_text(problems[["value"]])["value"])
     st.dataframe(shown, hide_index=True)
     dashboard.download_table(problems, "validation-report", "Download the report (CSV)")
 
@@ -114,7 +115,7 @@ if st.button(
 ):
     try:
         who = getattr(user, "username", None)
-        result = queries.store_upload(
+        result = uploads.store_upload(
             check, url, f"upload by {who}" if who else "upload", user=user
         )
     except ValueError as error:

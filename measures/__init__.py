@@ -5,6 +5,8 @@
 """
 
 from measures.library import (
+    CHECKIN,
+    CONNECTION,
     InstrumentError,
     builtin_instruments,
     detect_instrument,
@@ -24,6 +26,8 @@ from measures.scoring import (
 )
 
 __all__ = [
+    "CHECKIN",
+    "CONNECTION",
     "ID_COLUMNS",
     "Instrument",
     "InstrumentError",

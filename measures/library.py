@@ -12,6 +12,9 @@ from pydantic import ValidationError
 from measures.schema import ID_PATTERN, Instrument
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
+#: The two instruments written for Mutuality: the per-session check-in and the pre/post form.
+CHECKIN = "mutuality-checkin"
+CONNECTION = "relational-connection"
 
 
 class InstrumentError(ValueError):

@@ -4,7 +4,7 @@
   when a notice is required, a second sheet "42 CFR Part 2 notice" holding it.
 - csv: a csv file cannot carry a note without breaking the column format, so the notice is
   written beside it as ``<name>.part2-notice.txt`` and the caller shows it too (the app's
-  Export page hands both over in one zip file, ui.exports).
+  Export page hands both over in one zip file, services.exports).
 
 `export_cells` gives stored responses the cells the CLI ``export`` and the app's Export page
 write, so both doors produce the same long format.

@@ -1,8 +1,8 @@
 """What the analysis pages share on screen: the filters, cached results, charts with downloads.
 
-The cached functions are `ui.queries` functions wrapped in ``st.cache_data``. Each takes a
-`queries.Scope` (or the database URL and data version), so a result is reused until the
-filters or the stored data change; `queries.data_version` is read once per run (a few
+The cached functions are `services` functions wrapped in ``st.cache_data``. Each takes a
+`selection.Scope` (or the database URL and data version), so a result is reused until the
+filters or the stored data change; `selection.data_version` is read once per run (a few
 counts), which is how a new upload or a finished session clears every cached result.
 """
 
@@ -15,30 +15,30 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from reports.safety import neutralise_formulas
+from services import analyses, catalog, overview, reporting, selection
 from store import audit
 from store.db import connect, database_url
-from ui import queries
 from ui import state as keys
 
 _cache = st.cache_data(show_spinner=False, max_entries=64)
 _slow_cache = st.cache_data(show_spinner="Computing… (only the first time)", max_entries=32)
 
-filter_choices = _cache(queries.filter_choices)
-home = _slow_cache(queries.home)
-reliability = _slow_cache(queries.reliability)
-change = _slow_cache(queries.change)
-over_time = _slow_cache(queries.over_time)
-trend = _slow_cache(queries.trend)
-groups = _slow_cache(queries.groups)
-timepoints = _cache(queries.timepoints)
-pre_post = _cache(queries.pre_post)
-attendance = _cache(queries.attendance)
+filter_choices = _cache(selection.filter_choices)
+home = _slow_cache(overview.home)
+reliability = _slow_cache(analyses.reliability)
+change = _slow_cache(analyses.change)
+over_time = _slow_cache(analyses.over_time)
+trend = _slow_cache(analyses.trend)
+groups = _slow_cache(analyses.groups)
+timepoints = _cache(selection.timepoints)
+pre_post = _cache(selection.pre_post)
+attendance = _cache(analyses.attendance)
 
 
 def database() -> tuple[str, str]:
     """The database URL and the current version of its data."""
     url = database_url()
-    return url, queries.data_version(url)
+    return url, selection.data_version(url)
 
 
 def user():
@@ -53,7 +53,7 @@ def _index(options: list, value) -> int:
 
 def filters(
     *, scale: bool = True, dates: bool = True, use: str | None = None
-) -> tuple[queries.Scope, str | None]:
+) -> tuple[selection.Scope, str | None]:
     """The shared filters in the sidebar: program, group, instrument, scale, date range.
 
     Values are copied into the FILTER_* keys of ui.state so they survive a page switch.
@@ -97,7 +97,7 @@ def filters(
         state[keys.FILTER_INSTRUMENT] = instrument_id
         chosen_scale = None
         if scale:
-            instrument = queries.instrument_by_id(instrument_id)
+            instrument = catalog.instrument_by_id(instrument_id)
             scales = {s.id: s.name for s in instrument.scales}
             scale_ids = list(scales)
             chosen_scale = st.selectbox(
@@ -125,7 +125,7 @@ def filters(
                 state[keys.FILTER_DATES] = picked
                 if picked != (first, last):
                     date_from, date_to = picked
-    scope = queries.Scope(
+    scope = selection.Scope(
         url=url,
         version=version,
         instrument=instrument_id,
@@ -189,4 +189,4 @@ def chart(figure: go.Figure, data: pd.DataFrame, name: str) -> None:
         st.caption("To save the chart as a PNG picture, use the camera button at its top right.")
 
 
-report_files = _slow_cache(queries.report_files)
+report_files = _slow_cache(reporting.report_files)

@@ -106,7 +106,7 @@ FILTER_DATES = "filter_dates"
 UPLOAD_RESULT = "upload_result"
 #: Reports page: the scope whose report the user asked to prepare (None: not asked yet).
 REPORT_SCOPE = "report_scope"
-#: Export page: the prepared export (ui.exports.ExportFile) awaiting its download; cleared
+#: Export page: the prepared export (services.exports.ExportFile) awaiting its download; cleared
 #: by the download, so every download is a fresh export with pseudonyms of its own.
 EXPORT_PREPARED = "export_prepared"
 #: Export page: the file name of the last download, shown once after it.

@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access.accounts import StaffUser
+from services import analyses, overview, selection, uploads
 from store.administration import Administration
 from store.db import connect, dispose
 from store.repository import (
@@ -31,7 +32,6 @@ from store.repository import (
     save_administrations,
 )
 from tests.access.signed_in import staff_session
-from ui import queries
 from ui import state as keys
 
 X, Y = "Program X", "Program Y"
@@ -104,7 +104,7 @@ def answers(member: str, value: int, timepoint: str = "pre", **where) -> dict:
     }
 
 
-def messages(check: queries.UploadCheck) -> list[str]:
+def messages(check: uploads.UploadCheck) -> list[str]:
     return [p.message for p in check.report.problems]
 
 
@@ -113,22 +113,22 @@ def messages(check: queries.UploadCheck) -> list[str]:
 
 def test_attendance_of_a_same_named_group_in_another_program_is_not_shown(seeded):
     url, facilitator = seeded
-    everyone = queries.attendance(url, None, None, ADMIN)
+    everyone = analyses.attendance(url, None, None, ADMIN)
     assert {"Y01", "Y02", "B01"} <= set(everyone["member"])  # the marks exist
-    mine = queries.attendance(url, None, None, facilitator)
+    mine = analyses.attendance(url, None, None, facilitator)
     assert set(mine["member"]) == {"A01", "A02"}
     assert set(mine["session"]) == {1, 2}  # not Program Y's session 3
     # Asking for group "A" by name gives nothing of Program Y's group A either.
-    assert set(queries.attendance(url, None, "A", facilitator)["member"]) == {"A01", "A02"}
+    assert set(analyses.attendance(url, None, "A", facilitator)["member"]) == {"A01", "A02"}
 
 
 def test_home_shows_only_the_facilitators_groups_sessions(seeded):
     url, facilitator = seeded
-    version = queries.data_version(url)
-    everyone = queries.home(url, version, TODAY, ADMIN)
+    version = selection.data_version(url)
+    everyone = overview.home(url, version, TODAY, ADMIN)
     assert [Y, "A"] in everyone.recent[["program", "group"]].values.tolist()
     assert [Y, "A"] in everyone.upcoming[["program", "group"]].values.tolist()
-    view = queries.home(url, version, TODAY, facilitator)
+    view = overview.home(url, version, TODAY, facilitator)
     shown = ["program", "group", "number"]
     assert view.recent[shown].values.tolist() == [[X, "A", 1]]
     assert view.upcoming[shown].values.tolist() == [[X, "A", 2]]
@@ -136,13 +136,13 @@ def test_home_shows_only_the_facilitators_groups_sessions(seeded):
 
 def test_the_filters_date_range_is_the_facilitators_groups_sessions(seeded):
     url, facilitator = seeded
-    version = queries.data_version(url)
-    everyone = queries.filter_choices(url, version, ADMIN)
+    version = selection.data_version(url)
+    everyone = selection.filter_choices(url, version, ADMIN)
     assert (everyone.first_date, everyone.last_date) == (
         dt.date(2024, 1, 10),
         dt.date(2025, 6, 15),
     )
-    mine = queries.filter_choices(url, version, facilitator)
+    mine = selection.filter_choices(url, version, facilitator)
     assert (mine.first_date, mine.last_date) == (dt.date(2025, 5, 20), dt.date(2025, 6, 10))
     assert mine.programs == [X]
     assert mine.groups[["program", "name"]].values.tolist() == [[X, "A"]]
@@ -156,7 +156,7 @@ def test_a_member_of_another_group_is_refused_without_showing_their_answers(seed
     data = csv([answers("A01", 3, group="A", program=X), answers("B01", 2, group="A", program=X)])
     before = count_rows(connect(url))
 
-    check = queries.check_upload(data, "answers.csv", url, None, "who5", user=facilitator)
+    check = uploads.check_upload(data, "answers.csv", url, None, "who5", user=facilitator)
     assert not check.ok
     refused = check.report.to_frame()
     refused = refused[refused["column"] == "member"]
@@ -168,11 +168,11 @@ def test_a_member_of_another_group_is_refused_without_showing_their_answers(seed
     assert "already stored" not in text and " as 4" not in text
     assert "B (" not in text and "group B" not in text
     with pytest.raises(ValueError, match="nothing was stored"):
-        queries.store_upload(check, url, "upload by own-facilitator", user=facilitator)
+        uploads.store_upload(check, url, "upload by own-facilitator", user=facilitator)
     assert count_rows(connect(url)) == before
 
     # The same file from an administrator validates as before: B01's stored answers differ.
-    as_admin = queries.check_upload(data, "answers.csv", url, None, "who5", user=ADMIN)
+    as_admin = uploads.check_upload(data, "answers.csv", url, None, "who5", user=ADMIN)
     assert not as_admin.ok
     assert any("B01" in m and "already stored as 4" in m for m in messages(as_admin))
     assert not any("your groups" in m for m in messages(as_admin))
@@ -187,7 +187,7 @@ def test_a_group_that_is_not_the_facilitators_is_refused(seeded):
             answers("N03", 2, group="C", program=X),  # a new group
         ]
     )
-    check = queries.check_upload(data, "answers.csv", url, None, "who5", user=facilitator)
+    check = uploads.check_upload(data, "answers.csv", url, None, "who5", user=facilitator)
     problems = check.report.to_frame()
     refused = problems[problems["message"].str.contains("is not one of your groups")]
     assert refused[["row", "column", "value"]].values.tolist() == [
@@ -197,7 +197,7 @@ def test_a_group_that_is_not_the_facilitators_is_refused(seeded):
     ]
     assert all("A (Program X)" in m for m in refused["message"])  # what their groups are
     with pytest.raises(ValueError):
-        queries.store_upload(check, url, user=facilitator)
+        uploads.store_upload(check, url, user=facilitator)
     assert set(list_members(connect(url))["code"]) == set(STORED)
 
 
@@ -210,7 +210,7 @@ def test_a_row_without_program_or_group_must_still_be_the_facilitators(seeded):
             answers("A02", 3, timepoint="post"),  # their own member: fine without a group
         ]
     )
-    check = queries.check_upload(data, "answers.csv", url, None, "who5", user=facilitator)
+    check = uploads.check_upload(data, "answers.csv", url, None, "who5", user=facilitator)
     by_row = check.report.to_frame().set_index("row")
     assert "more than one program has a group A" in by_row.loc[2, "message"]
     assert by_row.loc[2, "column"] == "group"
@@ -222,7 +222,7 @@ def test_a_row_without_program_or_group_must_still_be_the_facilitators(seeded):
 def test_a_facilitators_own_answers_are_still_compared_with_stored_ones(seeded):
     url, facilitator = seeded
     data = csv([answers("A01", 2, group="A", program=X)])
-    check = queries.check_upload(data, "answers.csv", url, None, "who5", user=facilitator)
+    check = uploads.check_upload(data, "answers.csv", url, None, "who5", user=facilitator)
     assert not check.ok
     assert any("A01" in m and "already stored as 3" in m for m in messages(check))
 
@@ -230,9 +230,9 @@ def test_a_facilitators_own_answers_are_still_compared_with_stored_ones(seeded):
 def test_a_facilitators_clean_file_is_stored_in_their_group(seeded):
     url, facilitator = seeded
     data = csv([answers("N09", 2, group="A", program=X), answers("A02", 5, timepoint="post")])
-    check = queries.check_upload(data, "answers.csv", url, None, "who5", user=facilitator)
+    check = uploads.check_upload(data, "answers.csv", url, None, "who5", user=facilitator)
     assert check.ok, str(check.report)
-    result = queries.store_upload(check, url, "upload by own-facilitator", user=facilitator)
+    result = uploads.store_upload(check, url, "upload by own-facilitator", user=facilitator)
     assert result.committed and len(result.stored) == 2
     members = list_members(connect(url)).set_index("code")
     assert members.loc["N09", ["program", "group"]].tolist() == [X, "A"]
@@ -242,11 +242,11 @@ def test_storing_checks_the_groups_again(seeded):
     url, facilitator = seeded
     # Checked by an administrator (fine for them), stored by the facilitator: refused.
     data = csv([answers("Y01", 1, timepoint="post", group="A", program=Y)])
-    check = queries.check_upload(data, "answers.csv", url, None, "who5", user=ADMIN)
+    check = uploads.check_upload(data, "answers.csv", url, None, "who5", user=ADMIN)
     assert check.ok
     before = count_rows(connect(url))
     with pytest.raises(ValueError, match="row 2, column A 'member'"):
-        queries.store_upload(check, url, user=facilitator)
+        uploads.store_upload(check, url, user=facilitator)
     assert count_rows(connect(url)) == before
 
 

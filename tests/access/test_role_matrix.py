@@ -21,10 +21,10 @@ from streamlit.testing.v1 import AppTest
 
 from access import accounts, browser
 from access.roles import PAGE_PERMISSIONS, may_see_page
+from services import published, reporting, selection
 from store.db import connect, dispose
 from store.demo import load_demo
 from store.repository import list_groups, list_members
-from ui import published, queries
 from ui import state as keys
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -142,7 +142,7 @@ def test_every_page_under_every_role(demo, role):
         assert not codes_in(text, forbidden), (page, sorted(codes_in(text, forbidden))[:5])
         if role == "evaluator" and page == "change":
             # No member rows for an evaluator (not even pseudonymised): the page says where
-            # they are instead (ui.published), and the Jacobson plot's points carry no label.
+            # they are instead (services.published), and the Jacobson plot's points carry no label.
             assert published.MEMBER_ROWS_HIDDEN in text
             assert not re.findall(r"P-[0-9a-f]{12}", text)
         if role == "facilitator" and page == "change":
@@ -154,8 +154,8 @@ def test_report_files_hold_only_what_the_role_may_see(demo, role):
     """The Excel workbook from the Reports page: own groups only; no codes for evaluators."""
     url, members = demo
     user = accounts.sign_in(connect(url), ACCOUNTS[role], PASSWORD)
-    scope = queries.Scope(url, queries.data_version(url), "relational-connection", user=user)
-    workbook = load_workbook(io.BytesIO(queries.report_files(scope).excel))
+    scope = selection.Scope(url, selection.data_version(url), "relational-connection", user=user)
+    workbook = load_workbook(io.BytesIO(reporting.report_files(scope).excel))
     text = "\n".join(
         str(c.value) for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row
     )

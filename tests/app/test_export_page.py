@@ -23,12 +23,12 @@ from streamlit.testing.v1 import AppTest
 
 from privacy.exports import NOTICE_SHEET
 from privacy.notice import PART2_NOTICE
+from services import exports
 from store import audit
 from store.db import connect, dispose
 from store.repository import create_group, create_member, save_administrations
 from tests.access.seed import MEMBERS, checkin, seed
 from tests.access.signed_in import staff_session
-from ui import exports
 from ui import state as keys
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -16,6 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from access.accounts import StaffUser
+from services import analyses, overview, published, reporting, selection
 from store.administration import Administration
 from store.db import connect, dispose
 from store.repository import (
@@ -26,7 +27,6 @@ from store.repository import (
     record_attendance,
     save_administrations,
 )
-from ui import published, queries
 
 LABEL = "fewer than 5: not shown"
 PROGRAM = "Re-entry"
@@ -78,8 +78,8 @@ def url(tmp_path_factory):
     dispose(url)
 
 
-def scope(url: str, user, group: str | None = None) -> queries.Scope:
-    return queries.Scope(url, queries.data_version(url), "who5", group=group, user=user)
+def scope(url: str, user, group: str | None = None) -> selection.Scope:
+    return selection.Scope(url, selection.data_version(url), "who5", group=group, user=user)
 
 
 def test_only_a_user_without_member_codes_gets_results_fit_to_publish(url):
@@ -89,9 +89,9 @@ def test_only_a_user_without_member_codes_gets_results_fit_to_publish(url):
 
 
 def test_group_means_of_a_small_group_are_hidden_with_their_complement(url):
-    staff = queries.groups(scope(url, ADMIN), "total", "pre").structure.groups
+    staff = analyses.groups(scope(url, ADMIN), "total", "pre").structure.groups
     assert staff.set_index("group")["n"].to_dict() == {"Large": 8, "Small": 3}
-    view = queries.groups(scope(url, EVALUATOR), "total", "pre")
+    view = analyses.groups(scope(url, EVALUATOR), "total", "pre")
     means = view.structure.groups.set_index("group")
     # Small (3) alone would be 11 - 8: Large is hidden with it (its count is not small).
     assert means["n"].tolist() == ["not shown", LABEL]
@@ -101,9 +101,9 @@ def test_group_means_of_a_small_group_are_hidden_with_their_complement(url):
 
 
 def test_reliable_change_counts_by_group_and_member_rows(url):
-    staff = queries.change(scope(url, ADMIN), "total", "pre", "post")
+    staff = analyses.change(scope(url, ADMIN), "total", "pre", "post")
     assert "member" in staff.members and len(staff.members) == 11
-    view = queries.change(scope(url, EVALUATOR), "total", "pre", "post")
+    view = analyses.change(scope(url, EVALUATOR), "total", "pre", "post")
     assert view.change.n_pairs == 11
     # One point per member: with 4 unchanged in all, those 4 points could be counted off the
     # Jacobson plot, so it gets no points (the page says why).
@@ -125,7 +125,7 @@ def test_reliable_change_counts_by_group_and_member_rows(url):
         ("Small", "unchanged"): LABEL,
     }
     assert published.drawn(view.counts, "count").empty
-    summary = published.change_summary(queries.change_summary(view), view)
+    summary = published.change_summary(analyses.change_summary(view), view)
     values = summary.set_index("statistic")["value"]
     assert values["members with both timepoints"] == "11"
     # 7 improved, 4 unchanged, 0 deteriorated in all: the 4 is hidden, and the smallest other
@@ -137,9 +137,9 @@ def test_reliable_change_counts_by_group_and_member_rows(url):
 
 
 def test_sessions_of_a_small_group_show_no_mean_and_no_member_lines(url):
-    staff = queries.over_time(scope(url, ADMIN), "total")
+    staff = analyses.over_time(scope(url, ADMIN), "total")
     assert len(staff.trajectories) == 22
-    view = queries.over_time(scope(url, EVALUATOR), "total")
+    view = analyses.over_time(scope(url, EVALUATOR), "total")
     means = view.means.set_index(["group", "session"])
     assert means.loc[("Small", 1), "n"] == LABEL and means["mean"].loc["Small"].isna().all()
     assert means.loc[("Large", 1), "n"] == 8 and means["mean"].loc["Large"].notna().all()
@@ -148,43 +148,43 @@ def test_sessions_of_a_small_group_show_no_mean_and_no_member_lines(url):
 
 
 def test_reliability_of_too_few_answers_is_hidden(url):
-    whole = queries.reliability(scope(url, EVALUATOR), "total", "pre")
+    whole = analyses.reliability(scope(url, EVALUATOR), "total", "pre")
     assert whole.scales["n"].tolist() == [11] and whole.scales["alpha"].notna().all()
-    small = queries.reliability(scope(url, EVALUATOR, group="Small"), "total", "pre")
+    small = analyses.reliability(scope(url, EVALUATOR, group="Small"), "total", "pre")
     assert small.scales["n"].tolist() == [LABEL]
     assert small.scales["alpha"].isna().all()
     assert small.items["n"].eq(LABEL).all()
     assert LABEL in small.reading
-    staff = queries.reliability(scope(url, ADMIN, group="Small"), "total", "pre")
+    staff = analyses.reliability(scope(url, ADMIN, group="Small"), "total", "pre")
     assert staff.scales["n"].tolist() == [3]
 
 
 def test_attendance_rates_of_a_small_group_are_hidden(url):
-    marks = queries.attendance(url, None, None, EVALUATOR)
-    rates = queries.attendance_rates(marks, EVALUATOR).set_index(["group", "session"])
+    marks = analyses.attendance(url, None, None, EVALUATOR)
+    rates = analyses.attendance_rates(marks, EVALUATOR).set_index(["group", "session"])
     assert rates.loc[("Small", 1), "shown"] == LABEL
     assert rates.loc[("Large", 1), "shown"] == "100%"
-    staff = queries.attendance_rates(queries.attendance(url, None, None, ADMIN), ADMIN)
+    staff = analyses.attendance_rates(analyses.attendance(url, None, None, ADMIN), ADMIN)
     assert "100%" in set(staff.set_index("group").loc["Small", "shown"])
 
 
 def test_the_evaluators_workbook_has_no_member_rows_and_hides_small_cells(url):
-    files = queries.report_files(scope(url, EVALUATOR))
+    files = reporting.report_files(scope(url, EVALUATOR))
     workbook = load_workbook(io.BytesIO(files.excel))
     assert "Scored data" not in workbook.sheetnames
     assert "Member categories" not in workbook.sheetnames
     text = {str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row}
     assert not text & {c for codes in GROUPS.values() for c in codes}
     assert LABEL in text
-    staff = load_workbook(io.BytesIO(queries.report_files(scope(url, ADMIN)).excel))
+    staff = load_workbook(io.BytesIO(reporting.report_files(scope(url, ADMIN)).excel))
     assert "Scored data" in staff.sheetnames
 
 
 def test_an_evaluators_home_shows_no_member_alert_and_no_small_count(url):
     today = dt.date(2025, 6, 1)
-    staff = queries.home(url, queries.data_version(url), today, ADMIN)
+    staff = overview.home(url, selection.data_version(url), today, ADMIN)
     assert staff.groups.set_index("name")["members"].to_dict() == {"Large": 8, "Small": 3}
-    view = queries.home(url, queries.data_version(url), today, EVALUATOR)
+    view = overview.home(url, selection.data_version(url), today, EVALUATOR)
     # The reading prints all 11 members: Large's 8 beside it would give Small's 3 away.
     assert "11 members" in view.reading
     assert view.groups.set_index("name")["members"].to_dict() == {
@@ -225,7 +225,7 @@ def _group_alert(group: str, present: int) -> dict:
 
 
 def test_an_evaluator_gets_no_group_alert_about_the_mean_of_fewer_than_5(url):
-    staff = queries.home(url, queries.data_version(url), dt.date(2025, 6, 1), ADMIN)
+    staff = overview.home(url, selection.data_version(url), dt.date(2025, 6, 1), ADMIN)
     alerts = pd.DataFrame([_group_alert("Large", 6), _group_alert("Small", 3)])
     shown = published.home(dataclasses.replace(staff, alerts=alerts)).alerts
     assert shown["group"].tolist() == ["Large"]
@@ -233,7 +233,7 @@ def test_an_evaluator_gets_no_group_alert_about_the_mean_of_fewer_than_5(url):
 
 def test_the_jacobson_points_an_evaluator_gets_hold_no_group(url):
     """The plot's "Chart data (CSV)" would otherwise count Small's members per category."""
-    view = queries.change(scope(url, EVALUATOR), "total", "pre", "post")
+    view = analyses.change(scope(url, EVALUATOR), "total", "pre", "post")
     assert list(view.members.columns) == published.POINT_COLUMNS
     data = view.members.to_csv(index=False)
     assert "Small" not in data and "Large" not in data
@@ -243,17 +243,17 @@ def test_the_jacobson_points_an_evaluator_gets_hold_no_group(url):
 
 
 def test_hidden_reliability_rows_do_not_quote_their_count(url):
-    small = queries.reliability(scope(url, EVALUATOR, group="Small"), "total", "pre")
+    small = analyses.reliability(scope(url, EVALUATOR, group="Small"), "total", "pre")
     text = small.scales.to_csv(index=False)
     assert "3 respondent" not in text and " 3 " not in text
-    staff = queries.reliability(scope(url, ADMIN, group="Small"), "total", "pre")
+    staff = analyses.reliability(scope(url, ADMIN, group="Small"), "total", "pre")
     assert "only 3 respondent(s)" in staff.scales.to_csv(index=False)
 
 
 def test_the_groups_notes_do_not_give_a_hidden_groups_size(url):
-    staff = queries.groups(scope(url, ADMIN), "total", "pre").structure.notes
+    staff = analyses.groups(scope(url, ADMIN), "total", "pre").structure.notes
     assert any("(3 to 8 members)" in note for note in staff)
-    notes = queries.groups(scope(url, EVALUATOR), "total", "pre").structure.notes
+    notes = analyses.groups(scope(url, EVALUATOR), "total", "pre").structure.notes
     assert any(note.startswith("Group sizes differ:") for note in notes)
     assert not any("3 to 8" in note for note in notes)
 
@@ -261,23 +261,23 @@ def test_the_groups_notes_do_not_give_a_hidden_groups_size(url):
 def test_a_session_trend_of_fewer_than_5_members_is_not_reported(url, tmp_path):
     from tests.privacy.test_part2_reports import pdf_text
 
-    files = queries.report_files(scope(url, EVALUATOR, group="Small"))
+    files = reporting.report_files(scope(url, EVALUATOR, group="Small"))
     trend = [line for line in files.key_results if "session" in line]
     assert trend == ["Change over sessions in WHO-5 raw score: fewer than 5: not shown (members)."]
     # The PDF is printed for institutions: it hides the slope whoever asks for it.
     pdf = tmp_path / "small.pdf"
-    pdf.write_bytes(queries.report_files(scope(url, ADMIN, group="Small")).pdf)
+    pdf.write_bytes(reporting.report_files(scope(url, ADMIN, group="Small")).pdf)
     text = pdf_text(pdf)
     assert "change per session: fewer than 5: not shown" in text
     assert "points per session" not in text and "3 members" not in text
     # Nor the pre/post rule's count of members at each timepoint.
     assert "labelled pre (fewer than 5 members)" in text
-    staff = queries.report_files(scope(url, ADMIN, group="Small")).key_results
+    staff = reporting.report_files(scope(url, ADMIN, group="Small")).key_results
     assert any("points per session" in line and "3 members" in line for line in staff)
 
 
 def test_the_evaluators_workbook_quotes_no_small_number_of_members(url):
-    files = queries.report_files(scope(url, EVALUATOR, group="Small"))
+    files = reporting.report_files(scope(url, EVALUATOR, group="Small"))
     workbook = load_workbook(io.BytesIO(files.excel))
     text = [str(v) for sheet in workbook for row in sheet.iter_rows(values_only=True) for v in row]
     assert not [t for t in text if "3 members" in t]
@@ -288,24 +288,24 @@ def test_the_evaluators_workbook_quotes_no_small_number_of_members(url):
 
 def test_sentences_quote_no_count_of_fewer_than_5_members(url):
     # The default pre/post rule names how many members each timepoint has.
-    staff = queries.pre_post(scope(url, ADMIN, group="Small"), "total")
+    staff = selection.pre_post(scope(url, ADMIN, group="Small"), "total")
     assert "3 members" in staff.rule
-    rule = queries.pre_post(scope(url, EVALUATOR, group="Small"), "total").rule
+    rule = selection.pre_post(scope(url, EVALUATOR, group="Small"), "total").rule
     assert "3 members" not in rule and "fewer than 5 members" in rule
     # The Groups table of a selection of fewer than 5 members: no count, no df.
-    small = queries.groups(scope(url, EVALUATOR, group="Small"), "total", "pre").structure
-    table = queries.groups_table(small, publishes=True).set_index("statistic")["value"]
+    small = analyses.groups(scope(url, EVALUATOR, group="Small"), "total", "pre").structure
+    table = analyses.groups_table(small, publishes=True).set_index("statistic")["value"]
     assert table["members"] == LABEL and table["F (df), p"] == "–"
-    assert queries.groups_table(small).set_index("statistic")["value"]["members"] == "3"
+    assert analyses.groups_table(small).set_index("statistic")["value"]["members"] == "3"
     # Attendance: a session of 3 members' marks gets no overall rate in words.
-    marks = queries.attendance(url, None, "Small", EVALUATOR)
-    said = published.attendance_reading(marks, queries.attendance_reading(marks))
+    marks = analyses.attendance(url, None, "Small", EVALUATOR)
+    said = published.attendance_reading(marks, analyses.attendance_reading(marks))
     assert "%" not in said and "fewer than 5" in said
 
 
 def test_reliable_change_counts_list_every_group_and_category(url):
     """A missing row would say "none", so a row that is there would say "at least one"."""
-    staff = queries.change(scope(url, ADMIN), "total", "pre", "post")
+    staff = analyses.change(scope(url, ADMIN), "total", "pre", "post")
     counts = pd.DataFrame(
         {
             "group": ["Large", "Large", "Small"],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ui.queries import Scope, report_name
+from services.reporting import report_name
+from services.selection import Scope
 
 
 @pytest.mark.parametrize(

@@ -21,10 +21,10 @@ from streamlit.testing.v1 import AppTest
 from access import accounts, browser
 from ingest import read_responses
 from measures import load_instrument
+from services import analyses, selection
 from store import administrations_from_table, save_administrations
 from store.db import connect, dispose
 from store.repository import record_attendance
-from ui import queries
 from ui import state as keys
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -82,8 +82,8 @@ def open_page(page: str) -> AppTest:
     return at
 
 
-def scope(url: str) -> queries.Scope:
-    return queries.Scope(url, queries.data_version(url), "mutuality-checkin")
+def scope(url: str) -> selection.Scope:
+    return selection.Scope(url, selection.data_version(url), "mutuality-checkin")
 
 
 def test_change_defaults_to_the_last_session_most_members_reached(url):
@@ -101,7 +101,7 @@ def test_change_defaults_to_the_last_session_most_members_reached(url):
 
 
 def test_over_time_reading_and_profile_stop_at_the_last_session_most_reached(url):
-    view = queries.over_time(scope(url), "total")
+    view = analyses.over_time(scope(url), "total")
     assert "at session 3, the last session most members reached" in view.reading
     assert "session 4 (2 answered so far)" in view.reading
     assert view.profile["session"].max() == 3

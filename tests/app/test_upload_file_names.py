@@ -7,9 +7,9 @@ import io
 import pandas as pd
 import sqlalchemy as sa
 
+from services import uploads
 from store.db import connect, dispose
 from store.repository import count_rows
-from ui import queries
 
 
 def test_a_file_named_after_a_member_does_not_label_other_members_rows(tmp_path):
@@ -20,9 +20,9 @@ def test_a_file_named_after_a_member_does_not_label_other_members_rows(tmp_path)
     ]
     buffer = io.StringIO()
     pd.DataFrame(rows).to_csv(buffer, index=False)
-    check = queries.check_upload(buffer.getvalue().encode(), "R01-answers.csv", url, None, "who5")
+    check = uploads.check_upload(buffer.getvalue().encode(), "R01-answers.csv", url, None, "who5")
     assert check.ok, check.error
-    result = queries.store_upload(check, url, "upload by facilitator1")
+    result = uploads.store_upload(check, url, "upload by facilitator1")
     assert result.committed and count_rows(connect(url))["administrations"] == 3
     with connect(url).connect() as connection:
         labels = set(

@@ -20,9 +20,9 @@ from analysis.reliable_change import hlm_input
 from ingest import read_responses
 from measures import load_instrument, score
 from reports.content import report_content
+from services import analyses, selection
 from store import administrations_from_table, save_administrations
 from store.db import connect, dispose
-from ui import queries
 
 CHECKIN = load_instrument("mutuality-checkin")
 SCALE = CHECKIN.scales[0].id
@@ -77,8 +77,8 @@ def test_cli_app_and_report_give_the_same_hlm_result(tmp_path, capsys):
         source="checkin.csv",
     )
     try:
-        scope = queries.Scope(url, queries.data_version(url), "mutuality-checkin")
-        in_app = queries.change(scope, SCALE, "pre", "post", method="hlm").result
+        scope = selection.Scope(url, selection.data_version(url), "mutuality-checkin")
+        in_app = analyses.change(scope, SCALE, "pre", "post", method="hlm").result
     finally:
         dispose(url)
 

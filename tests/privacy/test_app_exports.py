@@ -1,4 +1,4 @@
-"""The Export page's bridge (ui.exports) on SQLite and PostgreSQL: who may export what.
+"""The Export page's bridge (services.exports) on SQLite and PostgreSQL: who may export what.
 
 The page itself is driven in tests/app/test_export_page.py; here the rules under it: the
 identified table is exactly what `cli.py export` writes, a de-identified one is the CLI's
@@ -14,8 +14,8 @@ from access.accounts import StaffUser
 from access.roles import PermissionDeniedError
 from commands.store import export_frame
 from privacy.deidentify import date_shift_days, pseudonym
+from services import exports
 from tests.access.seed import MEMBERS, seed
-from ui import exports
 
 ADMINISTRATOR = StaffUser("chief", "administrator", None)
 EVALUATOR = StaffUser("eva", "evaluator", None)

@@ -3,7 +3,7 @@
 A member code and a group named ``=HYPERLINK("x")`` are stored in a real SQLite database;
 each way data leaves Mutuality must write them so that a spreadsheet shows them as text:
 the analysis pages' CSV downloads (ui.dashboard.csv_bytes), the Excel report built on the
-Reports page (ui.queries.report_files), the audit log download (privacy.exports.audit_csv)
+Reports page (services.reporting.report_files), the audit log download (privacy.exports.audit_csv)
 and the de-identified export (`cli.py export --deidentify`).
 """
 
@@ -19,12 +19,13 @@ from openpyxl import load_workbook
 import cli
 from access.accounts import StaffUser
 from privacy.exports import audit_csv
+from services import analyses, reporting, selection
 from store import audit, connect
 from store.administration import Administration
 from store.db import dispose
 from store.repository import create_program, save_administrations
 from tests.access.databases import sqlite_url
-from ui import dashboard, queries
+from ui import dashboard
 
 HOSTILE = '=HYPERLINK("x")'
 #: What a spreadsheet must receive instead: the same text behind an apostrophe.
@@ -72,19 +73,19 @@ def assert_neutralised(cells: list, expect_hostile: bool = True) -> None:
         assert NEUTRALISED in text
 
 
-def scope(url: str, role: str) -> queries.Scope:
+def scope(url: str, role: str) -> selection.Scope:
     user = StaffUser(f"test-{role}", role, None)
-    return queries.Scope(url, queries.data_version(url), "who5", user=user)
+    return selection.Scope(url, selection.data_version(url), "who5", user=user)
 
 
 def test_csv_downloads_of_the_analysis_pages(url):
-    view = queries.change(scope(url, "administrator"), "total", "pre", "post")
+    view = analyses.change(scope(url, "administrator"), "total", "pre", "post")
     members = cells_of_csv(dashboard.csv_bytes(view.members))  # Change: every member's change
     assert_neutralised(members)
     assert '"\'=HYPERLINK(""x"")",' in dashboard.csv_bytes(view.members).decode()  # the group
     # An evaluator's download (the Jacobson plot's points) holds scores and categories only:
-    # no member code or pseudonym, and no group (ui.published.change).
-    evaluator = queries.change(scope(url, "evaluator"), "total", "pre", "post")
+    # no member code or pseudonym, and no group (services.published.change).
+    evaluator = analyses.change(scope(url, "evaluator"), "total", "pre", "post")
     cells = cells_of_csv(dashboard.csv_bytes(evaluator.members))
     assert_neutralised(cells, expect_hostile=False)
     assert not [c for c in cells if c.startswith("W0") or c.startswith("P-")]
@@ -92,7 +93,7 @@ def test_csv_downloads_of_the_analysis_pages(url):
 
 @pytest.mark.parametrize("role", ["administrator", "evaluator"])
 def test_excel_report_from_the_reports_page(url, role):
-    files = queries.report_files(scope(url, role))
+    files = reporting.report_files(scope(url, role))
     workbook = load_workbook(io.BytesIO(files.excel))
     values = [
         cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row

@@ -25,8 +25,8 @@ def test_sign_ins_and_exports_do_not_count_as_data_changes(engine):
 
 
 def test_data_version_ignores_a_sign_in_and_follows_a_new_answer(database_url):
+    from services.selection import data_version
     from store.db import connect
-    from ui.queries import data_version
 
     engine = connect(database_url)
     save_administration(engine, checkin())

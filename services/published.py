@@ -3,7 +3,7 @@
 An evaluator sees every page's aggregates, but no cell resting on fewer than 5 members
 (privacy.suppression; docs/security.md) and no member-level rows: those come only through
 the de-identified export, which is audited and carries its own safeguards. Each function
-takes a view of ui.queries and returns a copy with small cells hidden; the pages show what
+takes a view of services.analyses and returns a copy with small cells hidden; the pages show what
 they get, so a page cannot forget the rule. Streamlit-free, so the rules are tested directly.
 """
 
@@ -23,7 +23,7 @@ HIDDEN_CELLS = (
     "\u201cfewer than 5: not shown\u201d, and \u201cnot shown\u201d beside them where a "
     "total would give them away), so no one's answers can be read from them."
 )
-#: The columns of the Jacobson plot's points an evaluator gets (ui.published.change).
+#: The columns of the Jacobson plot's points an evaluator gets (services.published.change).
 POINT_COLUMNS = ["category", "pre", "post", "change"]
 #: What the Change page says in place of a Jacobson plot an evaluator may not see.
 JACOBSON_NOT_DRAWN = (
@@ -144,7 +144,7 @@ def change(view, suppressor: Suppressor | None = None):
 
 
 def change_summary(summary: pd.DataFrame, view, suppressor: Suppressor | None = None):
-    """`queries.change_summary` fit to publish.
+    """`services.analyses.change_summary` fit to publish.
 
     The category counts get complementary suppression; with fewer than 5 members with both
     timepoints every value reads as the suppression label.
@@ -274,7 +274,7 @@ _GROUP_SIZES = re.compile(r" \(\d+ to \d+ members\)")
 
 
 def attendance_rates(rates: pd.DataFrame, suppressor: Suppressor | None = None):
-    """`queries.attendance_rates` fit to publish.
+    """`services.analyses.attendance_rates` fit to publish.
 
     A rate is a count of members present and a count absent: a group session shows no rate
     when either is 1 to 4 (2 of 3 present, or 7 of 9, would tell how few were missing).

@@ -1,6 +1,6 @@
 """The Export page's bridge: stored answers as one downloadable file, and its audit entry.
 
-No Streamlit here (like ui.queries), so every rule is testable with a plain database. The
+No Streamlit here (like the rest of services/), so every rule is testable with a plain database. The
 file is the long format of ``cli.py export`` (the same columns, the same cells:
 `privacy.exports.export_cells`), written by `privacy.exports.write_export`, so formulas are
 neutralised and an xlsx file carries the 42 CFR Part 2 notice on its second sheet.
@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from access.roles import EXPORT_DEIDENTIFIED, EXPORT_IDENTIFIED, SEE_MEMBER_CODES, require
-from ui.queries import selection_words
+from services.selection import selection_words
 
 FILE_TYPES = ("xlsx", "csv")
 #: How dates are written: shifted per member, coarsened to the month, or exact (identified).

@@ -1,0 +1,481 @@
+"""The analyses of stored answers: reliability, change, over time, trend, groups, attendance.
+
+Each function takes a `services.scope.Scope` and returns a small dataclass of tidy frames
+plus a one-line ``reading`` in plain words; for a user who may not see member codes the view
+is made fit to publish (`services.published`) before it is returned. `ui.dashboard` wraps
+the heavy ones in ``st.cache_data``.
+
+Decisions:
+
+- Reliable change uses the instrument's published reliability for the scale when there is
+  one, else the sample's Cronbach's alpha at the pre timepoint (as ``cli.py change``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.attendance import attendance_rates as rates_of_marks
+from analysis.attendance import attendance_summary
+from analysis.change import PairedChange, paired_change
+from analysis.groups import GroupStructure, group_structure
+from analysis.items import item_means_by_session, theme_profile
+from analysis.reliability import reliability_frames, reliability_table
+from analysis.reliable_change import (
+    ReliableChange,
+    hlm_input,
+    reliability_for_change,
+    reliable_change,
+    reliable_change_hlm,
+)
+from analysis.timepoints import default_pre_post
+from analysis.trend import TrendResult, session_means, session_trend
+from measures import (
+    Instrument,
+    keyed_items,
+    score,
+    score_range,
+)
+from services import published
+from services.catalog import instrument_by_id
+from services.selection import (
+    Scope,
+    engine_for,
+    own_group_ids,
+    scored_answers,
+    wide_answers,
+    with_sessions,
+)
+
+#: The "five good things" of a growth-fostering relationship (Miller & Stiver, 1997), as the
+#: item themes of an instrument name them (measures/instruments/mutuality-checkin.yaml).
+FIVE_GOOD_THINGS = ("zest", "clarity", "sense of worth", "wanting to act", "more connection")
+
+
+def _fmt(value: float, digits: int = 2) -> str:
+    return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _p(value: float) -> str:
+    """A p value as written in a report: ``< .001`` or ``= .023``."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    return "< .001" if value < 0.001 else f"= {value:.3f}".replace("0.", ".")
+
+
+# Reliability --------------------------------------------------------------------------------
+
+
+@dataclass
+class ReliabilityView:
+    """Reliability of each scale (and timepoint), its items, and a reading in words."""
+
+    scales: pd.DataFrame
+    items: pd.DataFrame
+    reading: str
+
+
+def reliability(scope: Scope, scale: str | None, timepoint: str | None) -> ReliabilityView:
+    """Alpha (Feldt CI), omega and item statistics per scale (one timepoint, or each)."""
+    instrument = instrument_by_id(scope.instrument)
+    wide = wide_answers(scope)
+    if wide.empty:
+        return ReliabilityView(pd.DataFrame(), pd.DataFrame(), "No answers in this selection.")
+    results = reliability_table(wide, instrument, scale=scale, timepoint=timepoint)
+    scales, items = reliability_frames(results)
+    reading = "No scale could be analysed."
+    usable = scales.dropna(subset=["alpha"])
+    if len(usable):
+        first = usable.iloc[0]
+        name = instrument.scale(first["scale"]).name
+        level = (
+            "good"
+            if first["alpha"] >= 0.8
+            else "acceptable"
+            if first["alpha"] >= 0.7
+            else "low: read scores of single members with care"
+        )
+        where = f" at {first['timepoint']}" if first["timepoint"] else ""
+        reading = (
+            f"{name}{where}: Cronbach's alpha {first['alpha']:.2f} "
+            f"(95% CI {_fmt(first['alpha_ci_low'])} to {_fmt(first['alpha_ci_high'])}, "
+            f"{int(first['n'])} answers), which is {level}."
+        )
+    view = ReliabilityView(scales, items, reading)
+    return published.reliability(view) if scope.publishes() else view
+
+
+# Change -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChangeView:
+    """Pre/post change of one scale, reliable change by one method, and its readings."""
+
+    change: PairedChange
+    result: ReliableChange
+    reliability: float | None
+    reliability_source: str
+    band: float | None  # half-width of the Jacobson plot's no-reliable-change band (points)
+    members: pd.DataFrame
+    counts: pd.DataFrame  # group, category, count
+    effects: pd.DataFrame  # label, level, n, estimate, ci_low, ci_high
+    reading: str
+    notes: list[str] = field(default_factory=list)
+    #: The reading's last sentence, on reliable change counts ("" without counts).
+    counts_reading: str = ""
+
+
+def _reliability_for_change(
+    instrument: Instrument, scale: str, wide: pd.DataFrame, pre: str
+) -> tuple[float | None, str]:
+    """`reliability_for_change`, its source in words for the page."""
+    reliability, source = reliability_for_change(instrument, scale, wide, pre)
+    if source == "norms":
+        return reliability, f"published ({instrument.norms[scale].source})"
+    if source == "sample_alpha_pre":
+        return reliability, f"this sample's Cronbach's alpha at {pre}"
+    return None, "none: no published reliability and the sample's alpha cannot be used"
+
+
+def _effect_rows(scored: pd.DataFrame, scale: str, pre: str, post: str, column: str, level: str):
+    rows = []
+    if column not in scored:
+        return rows
+    for label, part in scored.groupby(column, sort=True):
+        try:
+            result = paired_change(part, scale, pre, post)
+        except ValueError:
+            continue
+        if result.n_pairs >= 2 and math.isfinite(result.d_z):
+            low, high = result.d_z_ci
+            rows.append(
+                {"label": f"{level} {label}", "level": level, "n": result.n_pairs}
+                | {"estimate": result.d_z, "ci_low": low, "ci_high": high}
+            )
+    return rows
+
+
+def change(
+    scope: Scope, scale: str, pre: str, post: str, method: str = "jt", cutoff: str | None = None
+) -> ChangeView:
+    """Paired change, reliable change by `method`, counts per group and d_z per group/program.
+
+    Raises ValueError (ChangeInputError, ReliableChangeError) with a message for the user.
+    """
+    instrument = instrument_by_id(scope.instrument)
+    wide = wide_answers(scope)
+    scored = score(wide, instrument)
+    paired = paired_change(scored, scale, pre, post)
+    rel, source = _reliability_for_change(instrument, scale, wide, pre)
+    norm = instrument.norms.get(scale)
+    functional = norm.functional if norm is not None else None
+    options = {
+        "higher_is": instrument.higher_is,
+        "cutoff": cutoff,
+        "functional_mean": functional.mean if functional else None,
+        "functional_sd": functional.sd if functional else None,
+    }
+    if method == "hlm":
+        result = reliable_change_hlm(hlm_input(scored, scale), **options)
+    else:
+        result = reliable_change(paired.pairs, method=method, reliability=rel, **options)
+    band = None
+    if method == "jt" and "s_diff" in result.details:
+        band = result.critical_value * result.details["s_diff"]
+    members = result.members
+    counts = pd.DataFrame(columns=["group", "category", "count"])
+    if "category" in members and len(members):
+        by = members["group"] if "group" in members else pd.Series("all", index=members.index)
+        counts = (
+            members.assign(group=by.fillna("no group"))
+            .groupby(["group", "category"])
+            .size()
+            .rename("count")
+            .reset_index()
+        )
+    effects = pd.DataFrame(
+        _effect_rows(scored, scale, pre, post, "program", "program")
+        + _effect_rows(scored, scale, pre, post, "group", "group"),
+        columns=["label", "level", "n", "estimate", "ci_low", "ci_high"],
+    )
+    name = instrument.scale(scale).name
+    direction = "rose" if paired.mean_change > 0 else "fell"
+    reading = (
+        f"{name} {direction} by {abs(paired.mean_change):.2f} points from {pre} to {post} "
+        f"({paired.n_pairs} members with both; d_z {_fmt(paired.d_z)}, "
+        f"95% CI {_fmt(paired.d_z_ci[0])} to {_fmt(paired.d_z_ci[1])})."
+    )
+    counts_reading = ""
+    if result.counts:
+        better = result.counts.get("improved", 0) + result.counts.get("recovered", 0)
+        worse = result.counts.get("deteriorated", 0) + result.counts.get("harmed", 0)
+        counts_reading = (
+            f" {better} of {sum(result.counts.values())} members reliably improved"
+            f" and {worse} reliably deteriorated ({method.upper()})."
+        )
+    notes = list(paired.problems) + ([result.problem] if result.problem else [])
+    view = ChangeView(
+        change=paired,
+        result=result,
+        reliability=rel,
+        reliability_source=source,
+        band=band,
+        members=members,
+        counts=counts,
+        effects=effects,
+        reading=reading + counts_reading,
+        notes=notes,
+        counts_reading=counts_reading,
+    )
+    return published.change(view) if scope.publishes() else view
+
+
+# Mutuality over time ------------------------------------------------------------------------
+
+
+@dataclass
+class OverTimeView:
+    """Means per group and session, members' lines, the five good things, item means."""
+
+    means: pd.DataFrame  # group, session, n, mean, sd, ci_low, ci_high
+    trajectories: pd.DataFrame  # member, session, score
+    profile: pd.DataFrame  # session, theme, mean
+    item_means: pd.DataFrame  # item, session, mean
+    reading: str
+    overall: pd.DataFrame | None = None  # session, n, mean, sd, ci_low, ci_high (all groups)
+    #: Sessions after the last one most members reached (analysis.timepoints), with their
+    #: members: the reading and the five good things stop before them.
+    later: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["session", "n"]))
+    score_range: tuple[float, float] | None = None  # the scale's lowest and highest score
+
+
+def over_time(scope: Scope, scale: str) -> OverTimeView:
+    """Mean per group and session (95% CI), members' lines, themes per session, item means."""
+    instrument = instrument_by_id(scope.instrument)
+    scored, wide = with_sessions(scope)
+    empty = pd.DataFrame()
+    if scored.empty:
+        return OverTimeView(empty, empty, empty, empty, "No answers with a session number here.")
+    by_group = scored.assign(group=scored["group"].fillna("no group"))
+    # One pass over every group (a state-wide program has hundreds).
+    means = session_means(by_group, scale, by="group")
+    trajectories = scored[["member", "session", scale]].rename(columns={scale: "score"}).dropna()
+    keyed = keyed_items(wide, instrument, instrument.item_ids)
+    item_long = item_means_by_session(keyed, wide["session"].astype(int))
+    themes = {i.id: i.theme for i in instrument.items if i.theme in FIVE_GOOD_THINGS}
+    profile = theme_profile(item_long, themes)
+    overall = session_means(scored, scale)
+    name = instrument.scale(scale).name
+    reading = f"{name}: {len(overall)} sessions, {scored['member'].nunique()} members."
+    # The same rule as the Change page's default: from the first to the last session most
+    # members reached, so a session two members have answered so far is not "the latest".
+    choice = default_pre_post(scored, scale, timepoint="session")
+    later = pd.DataFrame(columns=["session", "n"])
+    if choice.pre is not None:
+        first_session, last_session = float(choice.pre), float(choice.post)
+        counts = choice.counts.assign(session=choice.counts["timepoint"].astype(float))
+        later = counts.loc[counts["session"] > last_session, ["session", "n"]]
+        profile = profile[profile["session"].astype(float) <= last_session]
+        first = overall[overall["session"] == first_session].iloc[0]
+        last = overall[overall["session"] == last_session].iloc[0]
+        reading = (
+            f"{name} went from {first['mean']:.2f} at session {first_session:g} to "
+            f"{last['mean']:.2f} at session {last_session:g}, the last session most members "
+            f"reached ({scope.describe()}, {scored['member'].nunique()} members)."
+        )
+        if len(later):
+            reading += " Later: " + ", ".join(
+                f"session {row.session:g} ({row.n} answered so far)" for row in later.itertuples()
+            )
+            reading += "."
+    # Rows of the heatmap: the item's number and theme ("9 holding back (reversed)").
+    labels = {
+        item.id: f"{position} {item.theme or item.id}" + (" (reversed)" if item.reverse else "")
+        for position, item in enumerate(instrument.items, start=1)
+    }
+    item_long["item"] = item_long["item"].map(labels)
+    view = OverTimeView(
+        means,
+        trajectories,
+        profile,
+        item_long,
+        reading,
+        overall,
+        later=later,
+        score_range=score_range(instrument, scale),
+    )
+    return published.over_time(view) if scope.publishes() else view
+
+
+@dataclass
+class TrendView:
+    """The mixed-model trend over sessions, slopes per group, and a reading."""
+
+    result: TrendResult
+    group_slopes: pd.DataFrame
+    reading: str
+
+
+def trend(scope: Scope, scale: str) -> TrendView:
+    """Mixed-model slope per session (random intercept and slope per member)."""
+    scored, _ = with_sessions(scope)
+    result = session_trend(scored, scale)
+    name = instrument_by_id(scope.instrument).scale(scale).name
+    if math.isfinite(result.slope):
+        low, high = result.slope_ci
+        direction = "rose" if result.slope > 0 else "fell"
+        sure = (
+            "more than chance would explain"
+            if result.slope_p < 0.05
+            else "not clearly more than chance"
+        )
+        reading = (
+            f"{name} {direction} {abs(result.slope):.2f} points per session "
+            f"(95% CI {low:.2f} to {high:.2f}; {result.n_members} members, "
+            f"{result.n_groups} group(s)): {sure}."
+        )
+    else:
+        reading = "No trend could be estimated: " + ("; ".join(result.notes) or "too few data.")
+    view = TrendView(result, result.group_slopes, reading)
+    return published.trend(view) if scope.publishes() else view
+
+
+def attendance(url: str, program: str | None, group: str | None, user=None) -> pd.DataFrame:
+    """Attendance as group, member, session, present (one row per recorded mark).
+
+    Only the user's groups; for a user who may not see member codes (an evaluator) the
+    member column is empty, so only rates per group and session can be shown.
+    """
+    from store.repository import load_attendance
+
+    # By group id: a group's name is unique only within its program.
+    wide = load_attendance(
+        engine_for(url), group=group, program=program, group_ids=own_group_ids(user)
+    )
+    if wide.empty:
+        return pd.DataFrame(columns=["group", "member", "session", "present"])
+    long = wide.stack(future_stack=True).rename("present").reset_index()
+    long.columns = ["group", "member", "session", "present"]
+    if published.applies_to(user):
+        long["member"] = None
+    return long.dropna(subset=["present"]).reset_index(drop=True)
+
+
+def attendance_rates(marks: pd.DataFrame, user=None) -> pd.DataFrame:
+    """Share of members present per group and session: group, session, n, present, shown.
+
+    `n` and `present` come from `analysis.attendance.attendance_rates`: `n` is the members
+    with a mark for that session; `shown` is the share as text ("83%"). For a user who may
+    not see member codes, a session of fewer than 5 members shows no rate (services.published).
+    """
+    if marks.empty:
+        return pd.DataFrame(columns=["group", "session", "n", "present", "shown"])
+    rates = rates_of_marks(marks)
+    if published.applies_to(user):
+        rates = published.attendance_rates(rates)
+    rates["shown"] = [
+        f"{share:.0%}" if isinstance(share, float) and math.isfinite(share) else str(n)
+        for n, share in zip(rates["n"], rates["present"], strict=True)
+    ]
+    return rates
+
+
+def attendance_reading(marks: pd.DataFrame) -> str:
+    """The attendance in one sentence: overall share present and the emptiest session.
+
+    Numbers from `analysis.attendance.attendance_summary` (groups pooled per session).
+    """
+    summary = None if marks.empty else attendance_summary(marks)
+    if summary is None or summary.marks == 0:
+        return "No attendance recorded here."
+    return (
+        f"Members came to {summary.rate:.0%} of the sessions recorded; the emptiest was "
+        f"session {summary.emptiest_session} ({summary.emptiest_rate:.0%} present)."
+    )
+
+
+# Groups -------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupsView:
+    """ICC, design effect and group means at one timepoint, and a reading."""
+
+    structure: GroupStructure
+    reading: str
+
+
+def groups(scope: Scope, scale: str, timepoint: str) -> GroupsView:
+    """ICC(1), ICC(2), design effect and group means at one timepoint."""
+    scored = scored_answers(scope)
+    at = scored[scored["timepoint"].astype(str) == str(timepoint)]
+    result = group_structure(at, scale)
+    name = instrument_by_id(scope.instrument).scale(scale).name
+    if math.isfinite(result.icc1_reml):
+        share = result.icc1_reml
+        reading = (
+            f"{name} at {timepoint}: {share:.0%} of the differences between members lie "
+            f"between groups (ICC(1) {share:.2f}, {result.n_groups} groups, "
+            f"{result.n_members} members); design effect {result.design_effect:.2f}."
+        )
+    else:
+        reading = f"{name} at {timepoint}: " + ("; ".join(result.notes) or "no ICC.")
+    view = GroupsView(result, reading)
+    return published.groups(view) if scope.publishes() else view
+
+
+def groups_table(result: GroupStructure, publishes: bool = False) -> pd.DataFrame:
+    """The Groups page's statistics as a two-column table (statistic, value).
+
+    "–" stands for a statistic that is not available. With `publishes` (a user who may not
+    see member codes) and fewer than 5 members in all, the members and the degrees of
+    freedom (which give the count away) are not shown either.
+    """
+
+    def number(value: float, digits: int) -> str:
+        return "–" if not math.isfinite(value) else f"{value:.{digits}f}"
+
+    p = (
+        "–"
+        if not math.isfinite(result.p)
+        else ("< .001" if result.p < 0.001 else f"= {result.p:.3f}")
+    )
+    rows = [
+        ("groups", f"{result.n_groups}"),
+        ("members", f"{result.n_members}"),
+        ("ICC(1), REML", number(result.icc1_reml, 3)),
+        ("ICC(1), ANOVA", number(result.icc1_anova, 3)),
+        ("ICC(2): reliability of a group mean", number(result.icc2, 3)),
+        ("design effect", number(result.design_effect, 2)),
+        ("F (df), p", f"{number(result.f, 2)} ({result.df_between}, {result.df_within}), p {p}"),
+    ]
+    if publishes and published.hides_total(result.n_members):
+        rows[1] = ("members", published.HIDDEN)
+        rows[-1] = ("F (df), p", "–")
+    return pd.DataFrame(rows, columns=["statistic", "value"])
+
+
+def change_summary(view: ChangeView) -> pd.DataFrame:
+    """The paired change of a ChangeView as a two-column table (statistic, value)."""
+    c = view.change
+    rows = [
+        ("members with both timepoints", c.n_pairs),
+        (f"mean at {c.pre} (SD)", f"{_fmt(c.mean_pre)} ({_fmt(c.sd_pre)})"),
+        (f"mean at {c.post} (SD)", f"{_fmt(c.mean_post)} ({_fmt(c.sd_post)})"),
+        ("mean change (SD)", f"{_fmt(c.mean_change)} ({_fmt(c.sd_change)})"),
+        ("paired t (df), p", f"{_fmt(c.t)} ({_fmt(c.df, 0)}), p {_p(c.p)}"),
+        ("Wilcoxon signed-rank p", f"p {_p(c.wilcoxon_p)}"),
+        ("d_z (95% CI)", f"{_fmt(c.d_z)} ({_fmt(c.d_z_ci[0])} to {_fmt(c.d_z_ci[1])})"),
+        ("d_av / g_av / d_rm", f"{_fmt(c.d_av)} / {_fmt(c.g_av)} / {_fmt(c.d_rm)}"),
+    ]
+    if view.result.counts:
+        classified = sum(view.result.counts.values())
+        if classified != c.n_pairs:
+            # HLM classifies every member with 3+ sessions, not only those with both times.
+            rows.append(("members classified (3+ sessions)", classified))
+        rows += [(f"members {k}", v) for k, v in view.result.counts.items()]
+    return pd.DataFrame({"statistic": [r[0] for r in rows], "value": [str(r[1]) for r in rows]})
