@@ -8,11 +8,13 @@ from measures.library import (
     CHECKIN,
     CONNECTION,
     InstrumentError,
+    available_instruments,
     builtin_instruments,
     detect_instrument,
     load_instrument,
     load_instrument_file,
     parse_instrument,
+    user_instruments,
 )
 from measures.schema import Instrument, Item, Norm, ResponseScale, Scale
 from measures.scoring import (
@@ -37,6 +39,7 @@ __all__ = [
     "ResponseScale",
     "Scale",
     "ScoringError",
+    "available_instruments",
     "builtin_instruments",
     "detect_instrument",
     "keyed_items",
@@ -46,4 +49,5 @@ __all__ = [
     "refused_answers",
     "score",
     "score_range",
+    "user_instruments",
 ]

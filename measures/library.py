@@ -1,4 +1,10 @@
-"""Finding and loading instrument definitions: the built-in library and users' own YAML files."""
+"""Finding and loading instrument definitions: the built-in library and users' own YAML files.
+
+The search path, in order: the built-in library (``measures/instruments/``), then users' own
+definitions in ``<data folder>/instruments/`` (config.user_instruments_dir: where the app's
+Settings page saves them). An id is looked up along it by the app and the command line alike,
+and auto-detection from a file's item columns looks at both. A built-in id always wins.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from config import user_instruments_dir
 from measures.schema import ID_PATTERN, Instrument
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
@@ -98,8 +105,31 @@ def builtin_instruments() -> list[Instrument]:
     return list(_builtin().values())
 
 
+def user_instruments() -> list[Instrument]:
+    """Users' own instruments (``<data folder>/instruments/*.yaml``), by file name.
+
+    A file that no longer validates, or whose id is a built-in one, is left out: the
+    built-in instrument of that id is the one found.
+    """
+    folder = user_instruments_dir()
+    found = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            instrument = load_instrument_file(path)
+        except InstrumentError:
+            continue
+        if instrument.id not in _builtin():
+            found.append(instrument)
+    return found
+
+
+def available_instruments() -> list[Instrument]:
+    """The search path's instruments: built-in ones, then users' own."""
+    return builtin_instruments() + user_instruments()
+
+
 def load_instrument(reference: str | Path | Instrument) -> Instrument:
-    """An instrument from a built-in id (``phq9``) or a path to the user's own YAML file."""
+    """An instrument by id (built-in, then users' own) or from a path to a YAML file."""
     if isinstance(reference, Instrument):
         return reference
     text = str(reference)
@@ -108,21 +138,26 @@ def load_instrument(reference: str | Path | Instrument) -> Instrument:
     path = Path(text)
     if path.suffix.lower() in {".yaml", ".yml"} or path.exists():
         return load_instrument_file(path)
+    for instrument in user_instruments():
+        if instrument.id == text:
+            return instrument
     raise InstrumentError(
-        f"'{text}' is neither a built-in instrument nor a YAML file. Built-in instruments: "
-        + ", ".join(_builtin())
+        f"'{text}' is neither a built-in instrument nor a YAML file, nor one of your own "
+        "instruments (added in Settings). Instruments: "
+        + ", ".join(i.id for i in available_instruments())
     )
 
 
 def detect_instrument(columns: Iterable[str]) -> Instrument | None:
-    """The built-in instrument whose item ids appear among `columns` (None if none does).
+    """The instrument whose item ids appear among `columns` (None if none does).
 
-    Item ids are unique across the library, so one matching column is enough; the
-    instrument matching the most columns wins.
+    Built-in instruments first, then users' own (the search path). Item ids are unique
+    across the built-in library, so one matching column is enough; the instrument matching
+    the most columns wins, and on a tie the one found first.
     """
     names = {str(c).strip().lower() for c in columns}
     best, best_count = None, 0
-    for instrument in _builtin().values():
+    for instrument in available_instruments():
         count = len(names & set(instrument.item_ids))
         if count > best_count:
             best, best_count = instrument, count

@@ -1,55 +1,35 @@
 """Instruments a user may choose: the built-in library and users' own definitions.
 
-Users' own instrument definitions live as YAML files in ``<data dir>/instruments/``
-(next to the SQLite file), so stored answers of such an instrument can be scored later by
-its id, like a built-in one.
+Users' own instrument definitions live as YAML files in ``<data folder>/instruments/``
+(config.user_instruments_dir, next to the SQLite file), on measures/' search path: stored
+answers of such an instrument are scored later by its id, like a built-in one, and the
+command line finds it by id too.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from config import user_instruments_dir
 from measures import (
     Instrument,
+    InstrumentError,
+    available_instruments,
     builtin_instruments,
     load_instrument,
+    parse_instrument,
+    user_instruments,
 )
-from measures.library import InstrumentError, parse_instrument
 
-# Instruments --------------------------------------------------------------------------------
-
-
-def user_instruments_dir() -> Path:
-    """Folder of users' own instrument definitions (``<data dir>/instruments``)."""
-    from store.db import data_dir
-
-    return data_dir() / "instruments"
-
-
-def user_instruments() -> list[Instrument]:
-    """Users' own instruments, by id; a file that no longer validates is left out."""
-    found = []
-    folder = user_instruments_dir()
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        try:
-            found.append(load_instrument(path))
-        except InstrumentError:
-            continue
-    return found
-
-
-def available_instruments() -> list[Instrument]:
-    """Built-in instruments, then users' own."""
-    builtin = builtin_instruments()
-    known = {i.id for i in builtin}
-    return builtin + [i for i in user_instruments() if i.id not in known]
+__all__ = [
+    "add_user_instrument",
+    "available_instruments",
+    "instrument_by_id",
+    "user_instruments",
+    "user_instruments_dir",
+]
 
 
 def instrument_by_id(instrument_id: str) -> Instrument:
     """A built-in instrument, or a user's own one saved by `add_user_instrument`."""
-    for instrument in available_instruments():
-        if instrument.id == instrument_id:
-            return instrument
     return load_instrument(instrument_id)  # raises InstrumentError with the list of ids
 
 
@@ -66,7 +46,7 @@ def add_user_instrument(text: str, filename: str) -> Instrument:
     if instrument.id in {i.id for i in builtin_instruments()}:
         raise InstrumentError(
             f"{filename}: field 'id': '{instrument.id}' is a built-in instrument; give your "
-            "definition its own id (e.g. '{instrument.id}-local')"
+            f"definition its own id (e.g. '{instrument.id}-local')"
         )
     folder = user_instruments_dir()
     folder.mkdir(parents=True, exist_ok=True)
