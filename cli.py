@@ -59,10 +59,10 @@ def write_table(frame: pd.DataFrame, out: str | None) -> None:
 
 
 def cmd_instruments(args) -> int:
-    """List the built-in instrument library."""
-    from measures import builtin_instruments
+    """List the instruments on the search path: the built-in library, then users' own."""
+    from measures import available_instruments
 
-    instruments = builtin_instruments()
+    instruments = available_instruments()
     if args.json:
         emit_json(
             {
