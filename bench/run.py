@@ -42,12 +42,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from bench.harness import Result, compare, peak_memory_mb  # noqa: E402
+from measures import CHECKIN, CONNECTION  # noqa: E402
 
 FULL_MEMBERS = 20_000
 XLSX_ROWS = 100_000
 SEED = 2026
-CHECKIN = "mutuality-checkin"
-CONNECTION = "relational-connection"
 DISTRESS = "core10"
 INSTRUMENT_IDS = (CHECKIN, CONNECTION, DISTRESS)
 POSTGRES_URL = os.environ.get(

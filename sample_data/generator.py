@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from measures import Instrument, load_instrument
+from measures import CHECKIN, CONNECTION, Instrument, load_instrument
 
 DEFAULT_SEED = 2026
 #: Members in the default program (scale 1).
@@ -35,8 +35,6 @@ MEMBERS_PER_GROUP = 12.5
 SESSIONS_PER_GROUP = 12
 YEAR_START = dt.date(2026, 1, 5)  # the first Monday of 2026
 
-CHECKIN = "mutuality-checkin"
-CONNECTION = "relational-connection"
 DISTRESS = "core10"
 INSTRUMENTS = (CHECKIN, CONNECTION, DISTRESS)
 #: When each instrument is answered in the demo: at every attended session, or before
