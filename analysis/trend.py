@@ -98,6 +98,26 @@ def _session_numbers_of(labels: pd.Series) -> pd.Series:
     return pd.Series(numbers[codes], index=labels.index, name=labels.name)
 
 
+def session_numbers_found(scores: pd.DataFrame) -> pd.Series:
+    """Session number of every administration where it has one, else ``nan``.
+
+    The one rule for session numbers: the ``session`` column, else a number the timepoint
+    carries (`session_number`: ``session-3``, ``3``, ``s3``); ``pre`` and ``post`` carry none.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"timepoint": ["pre", "session-2", "3"], "session": [None, None, 7]})
+    >>> session_numbers_found(frame).tolist()
+    [nan, 2.0, 7.0]
+    """
+    numbers = pd.Series(math.nan, index=scores.index, dtype=float)
+    if "session" in scores.columns:
+        numbers = _session_numbers_of(scores["session"])
+    if "timepoint" in scores.columns:
+        numbers = numbers.fillna(_session_numbers_of(scores["timepoint"]))
+    return numbers
+
+
 def session_numbers(scores: pd.DataFrame) -> pd.Series:
     """Session number of every administration: the ``session`` column, else the timepoint.
 
@@ -109,7 +129,7 @@ def session_numbers(scores: pd.DataFrame) -> pd.Series:
     Returns
     -------
     pandas.Series
-        Float session numbers aligned with `scores`.
+        Float session numbers aligned with `scores` (`session_numbers_found`).
 
     Raises
     ------
@@ -117,11 +137,7 @@ def session_numbers(scores: pd.DataFrame) -> pd.Series:
         When an administration has neither a session number nor a timepoint that carries one
         (``pre``, ``post``); the message lists the first few and says what to do.
     """
-    numbers = pd.Series(math.nan, index=scores.index, dtype=float)
-    if "session" in scores.columns:
-        numbers = _session_numbers_of(scores["session"])
-    if "timepoint" in scores.columns:
-        numbers = numbers.fillna(_session_numbers_of(scores["timepoint"]))
+    numbers = session_numbers_found(scores)
     missing = numbers.isna()
     if missing.any():
         shown = scores.loc[missing].head(5)

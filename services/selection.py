@@ -14,17 +14,15 @@ Decisions:
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from access.roles import SEE_ALL_GROUPS
 from analysis.change import normalise_timepoint
-from analysis.timepoints import PrePost, default_pre_post
-from analysis.trend import session_numbers
+from analysis.timepoints import PrePost, default_pre_post, ordered_timepoints
+from analysis.trend import session_numbers_found
 from ingest import long_to_wide
 from measures import (
     CHECKIN,
@@ -228,21 +226,15 @@ def scored_answers(scope: Scope) -> pd.DataFrame:
 
 
 def timepoints(scope: Scope) -> list[str]:
-    """The scope's timepoints, pre first, post last, sessions in number order."""
+    """The scope's timepoints in time order (`analysis.timepoints.ordered_timepoints`).
+
+    ``pre`` first, numbered ones by number, ``post`` last; when some label carries no order
+    (``intake``, ``discharge``), the order in which they were first answered.
+    """
     scored = scored_answers(scope)
-    labels = [str(t) for t in scored["timepoint"].dropna().unique()]
-
-    def order(label: str) -> tuple[int, float, str]:
-        if label == "pre":
-            return (0, 0.0, label)
-        if label == "post":
-            return (2, 0.0, label)
-        try:
-            return (1, session_numbers(pd.DataFrame({"timepoint": [label]})).iloc[0], label)
-        except ValueError:
-            return (1, math.inf, label)
-
-    return sorted(labels, key=order)
+    if "date" in scored:
+        scored = scored.sort_values("date", kind="stable", na_position="last")
+    return ordered_timepoints([str(t) for t in scored["timepoint"].dropna().unique()])
 
 
 def pre_post(scope: Scope, scale: str | None = None) -> PrePost:
@@ -263,15 +255,7 @@ def with_sessions(scope: Scope) -> tuple[pd.DataFrame, pd.DataFrame]:
     wide = wide_answers(scope)
     if wide.empty:
         return wide, wide
-    numbers = pd.Series(np.nan, index=wide.index)
-    if "session" in wide:
-        numbers = pd.to_numeric(wide["session"], errors="coerce").astype(float)
-    missing = numbers.isna()
-    if missing.any():
-        from_timepoint = pd.to_numeric(
-            wide.loc[missing, "timepoint"].astype(str).str.extract(r"(\d+)$")[0], errors="coerce"
-        )
-        numbers[missing] = from_timepoint
+    numbers = session_numbers_found(wide)
     wide = wide.assign(session=numbers)[numbers.notna()].reset_index(drop=True)
     wide["session"] = wide["session"].astype(int)
     return score(wide, instrument_by_id(scope.instrument)), wide
