@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from contract import LONG_OPTIONAL, LONG_REQUIRED
 from ingest.errors import InputError
 from ingest.mapping import apply_mapping, read_mapping
 from measures import Instrument, InstrumentError, detect_instrument, load_instrument
@@ -31,8 +32,8 @@ from measures.scoring import ID_COLUMNS
 
 #: Cell contents read as a missing answer (compared after stripping spaces, ignoring case).
 MISSING_TOKENS = {"", "na", "n/a", "-", ".", "nan", "none", "null"}
-LONG_COLUMNS = ["member", "timepoint", "item", "value"]
-OPTIONAL_COLUMNS = ["instrument", "group", "program", "session", "date", "mode"]
+LONG_COLUMNS = list(LONG_REQUIRED)
+OPTIONAL_COLUMNS = list(LONG_OPTIONAL)
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 #: Columns holding labels: a number read from a spreadsheet as 1.0 becomes the label "1".
 LABEL_COLUMNS = ["member", "timepoint", "group", "program", "session", "mode", "instrument"]

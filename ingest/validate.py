@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 
+from contract import WIDE_ID_COLUMNS
 from ingest.errors import InputError
 from ingest.reader import ResponseTable, label
 from measures import detect_instrument
@@ -27,7 +28,7 @@ ERROR = "error"
 WARNING = "warning"
 #: At most this many problems are written out by ``str(report)``; ``to_frame()`` has all.
 SHOWN_PROBLEMS = 1000
-_META_COLUMNS = ["group", "program", "session", "date", "mode"]
+_META_COLUMNS = [c for c in WIDE_ID_COLUMNS if c not in ("member", "timepoint")]
 #: How a questionnaire was given (as the store records it); spellings with - or _ also match.
 MODES = ("self-completed", "read aloud", "staff-entered", "imported")
 _MODE_SPELLINGS = {m.replace(" ", "-").replace("_", "-") for m in MODES}

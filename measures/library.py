@@ -1,7 +1,7 @@
 """Finding and loading instrument definitions: the built-in library and users' own YAML files.
 
 The search path, in order: the built-in library (``measures/instruments/``), then users' own
-definitions in ``<data folder>/instruments/`` (config.user_instruments_dir: where the app's
+definitions in ``<data folder>/instruments/`` (contract.user_instruments_dir: where the app's
 Settings page saves them). An id is looked up along it by the app and the command line alike,
 and auto-detection from a file's item columns looks at both. A built-in id always wins.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from config import user_instruments_dir
+from contract import user_instruments_dir
 from measures.schema import ID_PATTERN, Instrument
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"

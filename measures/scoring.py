@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from contract import WIDE_ID_COLUMNS
 from measures.schema import Instrument
 
 #: Columns that identify an administration, in the order they are written out.
-ID_COLUMNS = ["member", "timepoint", "group", "program", "session", "date", "mode"]
+#: What identifies an administration in a wide table (contract.WIDE_ID_COLUMNS).
+ID_COLUMNS = list(WIDE_ID_COLUMNS)
 
 
 @dataclass(frozen=True)

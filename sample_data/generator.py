@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+import contract
 from measures import CHECKIN, CONNECTION, Instrument, load_instrument
 
 DEFAULT_SEED = 2026
@@ -43,19 +44,8 @@ PER_SESSION = frozenset({CHECKIN})
 PRE, POST = "pre", "post"
 
 #: Long-format columns, in the order of the spreadsheet contract.
-LONG_COLUMNS = [
-    "member",
-    "timepoint",
-    "item",
-    "value",
-    "instrument",
-    "group",
-    "program",
-    "session",
-    "date",
-    "mode",
-]
-WIDE_ID_COLUMNS = ["member", "timepoint", "group", "program", "session", "date", "mode"]
+LONG_COLUMNS = list(contract.LONG_COLUMNS)
+WIDE_ID_COLUMNS = list(contract.WIDE_ID_COLUMNS)
 MODES = ("self-completed", "read aloud", "staff-entered")
 
 

@@ -1,14 +1,14 @@
 """Instruments a user may choose: the built-in library and users' own definitions.
 
 Users' own instrument definitions live as YAML files in ``<data folder>/instruments/``
-(config.user_instruments_dir, next to the SQLite file), on measures/' search path: stored
+(contract.user_instruments_dir, next to the SQLite file), on measures/' search path: stored
 answers of such an instrument are scored later by its id, like a built-in one, and the
 command line finds it by id too.
 """
 
 from __future__ import annotations
 
-from config import user_instruments_dir
+from contract import user_instruments_dir
 from measures import (
     Instrument,
     InstrumentError,

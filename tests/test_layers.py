@@ -41,10 +41,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     "analysis": {"measures"},
     "measures": set(),
     "store": set(),
-    "config": set(),
+    "contract": set(),
 }
-#: Imported by every layer: where the files live (config/ imports nothing of Mutuality).
-EVERYWHERE = {"config"}
+#: Imported by every layer: the facts of the contracts (contract/ imports nothing of Mutuality).
+EVERYWHERE = {"contract"}
 #: Folders that are not product code (tests, benchmarks, migrations' own scripts).
 NOT_PRODUCT = {"tests", "bench", ".venv", "data", "out", "docs"}
 
