@@ -70,6 +70,20 @@ class Suppressor:
             return self.label
         return str(n)
 
+    def members(self, n: int) -> str:
+        """A count of members in words: "12 members", "1 member", or "fewer than 5 members".
+
+        For sentences worded from counts (the pre/post rule, readings): the count is
+        decided here, on the number, before the sentence is worded.
+
+        >>> Suppressor().members(3), Suppressor().members(1), Suppressor().members(12)
+        ('fewer than 5 members', 'fewer than 5 members', '12 members')
+        """
+        if self.hides(n):
+            self.suppressed += 1
+            return f"fewer than {self.min_cell_size} members"
+        return f"{n} member" + ("" if n == 1 else "s")
+
     def hidden_parts(self, parts: Sequence[int | None]) -> set[int]:
         """Positions of `parts` to hide when their total is published beside them.
 

@@ -210,12 +210,13 @@ def test_an_evaluators_home_shows_no_member_alert_and_no_small_count(url):
 
 
 def _group_alert(group: str, present: int) -> dict:
-    """A group alert as analysis.alerts words it."""
+    """A group alert as analysis.alerts gives it: the members present, and in words."""
     return {
         "level": "group",
         "group": group,
         "member": "(whole group)",
         "session": 4,
+        "members": present,
         "what happened": (
             f"Group {group}'s mean at session 4 (2.10, {present} members) is 1.5 points lower "
             f"than the average of its 3 earlier sessions (3.60); for a mean of {present} "
@@ -299,7 +300,7 @@ def test_sentences_quote_no_count_of_fewer_than_5_members(url):
     assert analyses.groups_table(small).set_index("statistic")["value"]["members"] == "3"
     # Attendance: a session of 3 members' marks gets no overall rate in words.
     marks = analyses.attendance(url, None, "Small", EVALUATOR)
-    said = published.attendance_reading(marks, analyses.attendance_reading(marks))
+    said = analyses.attendance_reading(marks, publishes=True)
     assert "%" not in said and "fewer than 5" in said
 
 
