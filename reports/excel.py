@@ -35,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from analysis.reliability import reliability_frames
 from privacy.safety import neutralise_text
 from privacy.suppression import Suppressor
-from reports.content import METHOD_NAMES, ReportContent, key_results
+from reports.content import METHOD_NAMES, ReportContent, key_results, published_rule
 
 #: The extra sheet that holds the 42 CFR Part 2 notice (as in privacy.exports).
 NOTICE_SHEET = "42 CFR Part 2 notice"
@@ -229,8 +229,7 @@ def _members(n: int, suppressor: Suppressor | None) -> int | str:
 
 def _rule(content: ReportContent, suppressor: Suppressor | None) -> str:
     """The pre/post rule; fit to publish, it quotes no count of 1 to 4 members."""
-    rule = content.pre_post_rule
-    return rule if suppressor is None else suppressor.sentence(rule)
+    return content.pre_post_rule if suppressor is None else published_rule(content, suppressor)
 
 
 def _suppression_words(suppressor: Suppressor) -> str:
