@@ -155,7 +155,7 @@ def p_words(p: float | None) -> str:
     return "p < .001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def published_rule(content: ReportContent, suppressor) -> str:
+def published_rule(content: ReportContent, suppressor: Suppressor) -> str:
     """The pre/post rule worded with `suppressor`'s count of members (none of 1 to 4)."""
     if content.pre_post_choice is None:
         return content.pre_post_rule

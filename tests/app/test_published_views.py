@@ -145,6 +145,11 @@ def test_sessions_of_a_small_group_show_no_mean_and_no_member_lines(url):
     assert means.loc[("Large", 1), "n"] == 8 and means["mean"].loc["Large"].notna().all()
     assert view.overall["n"].tolist() == [11, 11]  # all groups together: shown
     assert view.trajectories.empty
+    # Staff and evaluators get one wording; the Small group alone gives no mean in words.
+    assert view.reading == staff.reading and "11 members" in view.reading
+    small = analyses.over_time(scope(url, EVALUATOR, group="Small"), "total")
+    assert small.reading == "Sessions: fewer than 5: not shown (fewer than 5 members)."
+    assert "3 members" in analyses.over_time(scope(url, ADMIN, group="Small"), "total").reading
 
 
 def test_reliability_of_too_few_answers_is_hidden(url):
