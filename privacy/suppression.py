@@ -115,7 +115,10 @@ class Suppressor:
     def sentence(self, text: str) -> str:
         """`text` with each count of 1 to 4 members written as "fewer than 5 members".
 
-        For rules and messages that quote counts: "3 members", "1 member", "2 member(s)".
+        For messages that quote counts: "3 members", "1 member", "2 member(s)". Kept only for
+        the change notes and problems of `analysis.change` until they are worded from their
+        counts; new sentences are worded from the numbers with `members` instead
+        (tests/privacy/test_no_regex_over_sentences.py lists what still uses this).
 
         >>> Suppressor().sentence("pre (3 members) to post (12 members)")
         'pre (fewer than 5 members) to post (12 members)'
