@@ -44,7 +44,7 @@ def emit_json(payload: dict) -> None:
 
 def write_table(frame: pd.DataFrame, out: str | None) -> None:
     """Write a table to csv or xlsx (by suffix), or to stdout as csv when `out` is None."""
-    from reports.safety import neutralise_formulas
+    from privacy.safety import neutralise_formulas
 
     frame = neutralise_formulas(frame)
     if out is None:

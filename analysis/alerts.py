@@ -32,6 +32,7 @@ ALERT_COLUMNS = [
     "reliable_change_threshold",
     "reliable_drop",
     "below_threshold",
+    "members",
     "reason",
 ]
 
@@ -44,8 +45,10 @@ class DisconnectionAlerts:
     group alert), ``session``, ``score`` (the member's score or the group mean), ``baseline``
     (mean of the earlier sessions, or nan), ``baseline_sessions``, ``drop`` (how far the
     score is on the worse side of the baseline, in scale points; nan without a baseline),
-    ``reliable_change_threshold``, ``reliable_drop``, ``below_threshold``, ``reason`` (what
-    happened, in plain words; what to do about it is the caller's to say, once).
+    ``reliable_change_threshold``, ``reliable_drop``, ``below_threshold``, ``members`` (how
+    many members the score rests on: 1 for a member, those present for a group mean),
+    ``reason`` (what happened, in plain words; what to do about it is the caller's to say,
+    once).
     """
 
     alerts: pd.DataFrame
@@ -256,6 +259,7 @@ def disconnection_alerts(
                     "reliable_change_threshold": rc,
                     "reliable_drop": reliable,
                     "below_threshold": below,
+                    "members": 1,
                     "reason": " ".join(reasons),
                 }
             )
@@ -292,6 +296,7 @@ def disconnection_alerts(
                     "reliable_change_threshold": group_rc,
                     "reliable_drop": True,
                     "below_threshold": False,
+                    "members": n_present,
                     "reason": (
                         f"Group {group}'s mean at session {session} ({_fmt(summary['mean'])}, "
                         f"{n_present} members) is {drop:.1f} points {worse} the average of its "

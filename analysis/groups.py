@@ -388,9 +388,21 @@ def group_structure(
     else:
         notes.append("ICC(1) by REML needs spread within groups, so it is not given.")
     if sizes.min() != sizes.max():
-        notes.append(
-            f"Group sizes differ ({int(sizes.min())} to {int(sizes.max())} members): ICC(1) "
-            "by REML and by ANOVA are different estimators here; Mutuality reports the REML "
-            "value as the ICC(1)."
-        )
+        notes.append(group_sizes_note(int(sizes.min()), int(sizes.max())))
     return result
+
+
+def group_sizes_note(smallest: int | None = None, largest: int | None = None) -> str:
+    """The note of a group structure whose groups differ in size, with or without the sizes.
+
+    A result fit to publish leaves the sizes out when a group's size is hidden
+    (``services.published.groups``): "Group sizes differ: ..." instead of "(3 to 8 members)".
+
+    >>> group_sizes_note(3, 8)[:36]
+    'Group sizes differ (3 to 8 members):'
+    """
+    sizes = "" if smallest is None or largest is None else f" ({smallest} to {largest} members)"
+    return (
+        f"Group sizes differ{sizes}: ICC(1) by REML and by ANOVA are different estimators "
+        "here; Mutuality reports the REML value as the ICC(1)."
+    )

@@ -9,14 +9,21 @@ program where 40 answered session 12) must not become "post" for everyone. So th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from analysis.change import normalise_timepoint
 from analysis.trend import session_number
 
-__all__ = ["PrePost", "default_pre_post", "ordered_timepoints", "timepoint_counts"]
+__all__ = [
+    "PrePost",
+    "default_pre_post",
+    "ordered_timepoints",
+    "pre_post_rule",
+    "timepoint_counts",
+]
 
 #: A timepoint counts as "reached by most members" when at least this share of the members
 #: of the best-attended timepoint answered at it.
@@ -106,17 +113,69 @@ class PrePost:
 
     ``pre``/``post`` are None when there is a single timepoint. ``counts`` is
     :func:`timepoint_counts` of the data (``timepoint``, ``n``). ``rule`` is a sentence for a
-    page or a report ("change runs from ... to ...: ...").
+    page or a report ("change runs from ... to ...: ..."), worded by :func:`pre_post_rule`
+    from ``basis`` (which step of the rule chose them: ``"labelled"``, ``"most"``,
+    ``"first"`` or ``"single"``), ``counts`` and ``min_share``, so a report fit to publish
+    words it again with its own count of members.
     """
 
     pre: str | None
     post: str | None
     rule: str
     counts: pd.DataFrame
+    basis: str = "single"
+    min_share: float = MIN_SHARE
 
 
 def _members(n: int) -> str:
     return f"{n} member" + ("" if n == 1 else "s")
+
+
+def pre_post_rule(choice: PrePost, members: Callable[[int], str] = _members) -> str:
+    """The rule that chose `choice`'s pre and post, in plain words.
+
+    `members` words a count of members ("3 members"); a caller that may not print small
+    counts passes its own (``privacy.suppression.Suppressor.members``), so what is hidden
+    is decided on the numbers before the sentence is worded.
+
+    >>> counts = pd.DataFrame({"timepoint": ["pre", "post"], "n": [12, 1]})
+    >>> pre_post_rule(PrePost("pre", "post", "", counts, "labelled"))
+    'Change runs from the timepoint labelled pre (12 members) to the one labelled post (1 member).'
+    """
+    n = dict(zip(choice.counts["timepoint"], choice.counts["n"], strict=True))
+    pre, post = choice.pre, choice.post
+    if choice.basis == "labelled":
+        return (
+            f"Change runs from the timepoint labelled {pre} ({members(n[pre])}) to the one "
+            f"labelled {post} ({members(n[post])})."
+        )
+    if pre is None or post is None:
+        return "There is a single timepoint, so there is no change."
+    order = list(n)
+    largest = max(n.values())
+    if choice.basis == "most":
+        rule = (
+            f"No timepoints are labelled pre and post, so change runs from the first to the "
+            f"last timepoint that most members reached (at least half as many as the "
+            f"best-attended, {members(largest)}): {pre} ({members(n[pre])}) to {post} "
+            f"({members(n[post])})."
+        )
+    else:
+        reached = [t for t in order if n[t] >= choice.min_share * largest]
+        rule = (
+            f"No timepoints are labelled pre and post and only {reached[0]} was reached by "
+            f"most members, so change runs from the first timepoint, {pre} "
+            f"({members(n[pre])}), to the best-attended later one, {post} "
+            f"({members(n[post])})."
+        )
+    for which, skipped in (
+        ("Earlier", order[: order.index(pre)]),
+        ("Later", order[order.index(post) + 1 :]),
+    ):
+        if skipped:
+            listed = ", ".join(f"{t} ({members(n[t])})" for t in skipped)
+            rule += f" {which} timepoints with fewer members are not the default: {listed}."
+    return rule
 
 
 def default_pre_post(
@@ -176,43 +235,18 @@ def default_pre_post(
     counts = counts[counts["n"] > 0].reset_index(drop=True)
     n = dict(zip(counts["timepoint"], counts["n"], strict=True))
     lowered = {t.strip().lower(): t for t in n}
-    if "pre" in lowered and "post" in lowered:
-        pre, post = lowered["pre"], lowered["post"]
-        return PrePost(
-            pre,
-            post,
-            f"Change runs from the timepoint labelled {pre} ({_members(n[pre])}) to the one "
-            f"labelled {post} ({_members(n[post])}).",
-            counts,
-        )
     order = list(n)
-    if len(order) < 2:
-        return PrePost(None, None, "There is a single timepoint, so there is no change.", counts)
-    largest = max(n.values())
-    reached = [t for t in order if n[t] >= min_share * largest]
-    if len(reached) >= 2:
-        pre, post = reached[0], reached[-1]
-        rule = (
-            f"No timepoints are labelled pre and post, so change runs from the first to the "
-            f"last timepoint that most members reached (at least half as many as the "
-            f"best-attended, {_members(largest)}): {pre} ({_members(n[pre])}) to {post} "
-            f"({_members(n[post])})."
-        )
+    if "pre" in lowered and "post" in lowered:
+        pre, post, basis = lowered["pre"], lowered["post"], "labelled"
+    elif len(order) < 2:
+        pre, post, basis = None, None, "single"
     else:
-        pre = order[0]
-        later = order[1:]
-        post = max(reversed(later), key=lambda t: n[t])
-        rule = (
-            f"No timepoints are labelled pre and post and only {reached[0]} was reached by "
-            f"most members, so change runs from the first timepoint, {pre} "
-            f"({_members(n[pre])}), to the best-attended later one, {post} "
-            f"({_members(n[post])})."
-        )
-    for which, skipped in (
-        ("Earlier", order[: order.index(pre)]),
-        ("Later", order[order.index(post) + 1 :]),
-    ):
-        if skipped:
-            listed = ", ".join(f"{t} ({_members(n[t])})" for t in skipped)
-            rule += f" {which} timepoints with fewer members are not the default: {listed}."
-    return PrePost(pre, post, rule, counts)
+        largest = max(n.values())
+        reached = [t for t in order if n[t] >= min_share * largest]
+        if len(reached) >= 2:
+            pre, post, basis = reached[0], reached[-1], "most"
+        else:
+            later = order[1:]
+            pre, post, basis = order[0], max(reversed(later), key=lambda t: n[t]), "first"
+    choice = PrePost(pre, post, "", counts, basis, min_share)
+    return replace(choice, rule=pre_post_rule(choice))

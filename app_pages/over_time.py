@@ -92,10 +92,7 @@ marks = dashboard.attendance(scope.url, scope.program, scope.group, scope.user)
 if marks.empty:
     st.caption("No attendance recorded in this selection.")
 else:
-    reading = analyses.attendance_reading(marks)
-    if scope.publishes():
-        reading = published.attendance_reading(marks, reading)
-    dashboard.reading(reading)
+    dashboard.reading(analyses.attendance_reading(marks, publishes=scope.publishes()))
     if scope.group is None or marks["member"].isna().all():
         if scope.group is None:
             st.caption("Choose one group in the sidebar to see each member's attendance.")

@@ -9,4 +9,6 @@ Streamlit-free and SQL-free (DataFrames and bytes in and out); `commands/` and
 - `privacy.notice`: the 42 CFR Part 2 redisclosure notice and when it is required.
 - `privacy.exports`: writing an export (csv/xlsx) with formulas neutralised and the notice.
 - `privacy.bundle`: AES-GCM encrypted, authenticated offline transfer bundles.
+- `privacy.safety`: text that a spreadsheet would run as a formula, neutralised (any layer).
+- `privacy.suppression`: small-cell suppression of counts, before any sentence is worded.
 """

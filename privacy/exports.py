@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.safety import neutralise_formulas
+from privacy.safety import neutralise_formulas
 
 NOTICE_SHEET = "42 CFR Part 2 notice"
 

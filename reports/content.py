@@ -45,7 +45,7 @@ from analysis.reliable_change import (
     reliable_change,
     reliable_change_hlm,
 )
-from analysis.timepoints import default_pre_post, ordered_timepoints
+from analysis.timepoints import PrePost, default_pre_post, ordered_timepoints, pre_post_rule
 from analysis.trend import TrendResult, session_number, session_trend
 from measures import Instrument, ScoringError, score
 from privacy.suppression import Suppressor
@@ -132,6 +132,9 @@ class ReportContent:
     #: The 42 CFR Part 2 redisclosure notice (privacy.notice) when the answers include a
     #: substance-use program's; both report builders then print it.
     notice: str | None = None
+    #: The choice `pre_post_rule` words (`analysis.timepoints.PrePost`): a report fit to
+    #: publish words the rule again from its counts (`analysis.timepoints.pre_post_rule`).
+    pre_post_choice: PrePost | None = None
 
     def key_results(self) -> list[str]:
         """A few sentences on the instrument's first scale, in plain words."""
@@ -150,6 +153,13 @@ def p_words(p: float | None) -> str:
     if p is None or not math.isfinite(p):
         return "p n/a"
     return "p < .001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def published_rule(content: ReportContent, suppressor: Suppressor) -> str:
+    """The pre/post rule worded with `suppressor`'s count of members (none of 1 to 4)."""
+    if content.pre_post_choice is None:
+        return content.pre_post_rule
+    return pre_post_rule(content.pre_post_choice, suppressor.members)
 
 
 def _session_numbers(scored: pd.DataFrame) -> pd.Series:
@@ -356,6 +366,7 @@ def report_content(
         trends=trends,
         trends_problem=trends_problem,
         notice=notice,
+        pre_post_choice=choice,
     )
 
 

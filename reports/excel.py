@@ -4,7 +4,7 @@ Sheets: Summary, Scored data, Reliability, Change, Member categories, Groups, Se
 trends. Each table has a bold, filled header, frozen panes, column widths and number formats
 (2 decimals; 3 for coefficients, slopes and p values). The Session trends sheet carries
 native Excel line charts of the session means. A section that cannot be computed says why in
-its sheet. Every text cell passes through ``reports.safety`` (text starting with ``=``, ``+``,
+its sheet. Every text cell passes through ``privacy.safety`` (text starting with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return cannot run as a formula), because member codes, group
 names and file names come from users' spreadsheets.
 
@@ -33,9 +33,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis.reliability import reliability_frames
+from privacy.safety import neutralise_text
 from privacy.suppression import Suppressor
-from reports.content import METHOD_NAMES, ReportContent, key_results
-from reports.safety import neutralise_text
+from reports.content import METHOD_NAMES, ReportContent, key_results, published_rule
 
 #: The extra sheet that holds the 42 CFR Part 2 notice (as in privacy.exports).
 NOTICE_SHEET = "42 CFR Part 2 notice"
@@ -229,8 +229,7 @@ def _members(n: int, suppressor: Suppressor | None) -> int | str:
 
 def _rule(content: ReportContent, suppressor: Suppressor | None) -> str:
     """The pre/post rule; fit to publish, it quotes no count of 1 to 4 members."""
-    rule = content.pre_post_rule
-    return rule if suppressor is None else suppressor.sentence(rule)
+    return content.pre_post_rule if suppressor is None else published_rule(content, suppressor)
 
 
 def _suppression_words(suppressor: Suppressor) -> str:

@@ -52,6 +52,7 @@ from reports.content import (  # noqa: E402
     ReportContent,
     key_results,
     p_words,
+    published_rule,
     words,
 )
 
@@ -255,7 +256,7 @@ def _jacobson_figure(section: ChangeSection, higher_is: str):
 def _change(content: ReportContent, suppressor: Suppressor) -> list:
     story = [Paragraph("Change from pre to post", H2)]
     # The rule and the problems quote members per timepoint: 1 to 4 are not printed.
-    story.append(Paragraph(_text(suppressor.sentence(content.pre_post_rule)), BODY))
+    story.append(Paragraph(_text(published_rule(content, suppressor)), BODY))
     usable = [s for s in content.change if s.change is not None and s.problem is None]
     if not usable:
         problems = {suppressor.sentence(s.problem) for s in content.change if s.problem}

@@ -11,7 +11,7 @@ The workbook has three sheets:
 - **Data dictionary**: one row per item: id, text (when the instrument ships it), scale(s),
   reverse keying, response labels.
 
-Every text an instrument contributes passes through ``reports.safety`` so that no cell can
+Every text an instrument contributes passes through ``privacy.safety`` so that no cell can
 run as a formula.
 """
 
@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from measures import Instrument, load_instrument
-from reports.safety import neutralise_text
+from privacy.safety import neutralise_text
 
 #: Identifying columns of the Data sheet, before the item columns.
 TEMPLATE_ID_COLUMNS = ["member", "timepoint", "group", "session", "date", "mode"]

@@ -14,12 +14,11 @@ Decisions:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from analysis.attendance import attendance_rates as rates_of_marks
-from analysis.attendance import attendance_summary
 from analysis.change import PairedChange, paired_change
 from analysis.groups import GroupStructure, group_structure
 from analysis.items import item_means_by_session, theme_profile
@@ -39,8 +38,15 @@ from measures import (
     score,
     score_range,
 )
-from services import published
+from privacy.suppression import Suppressor
+from services import published, readings
 from services.catalog import instrument_by_id
+from services.readings import (
+    OverTimeSummary,
+    groups_reading,
+    over_time_reading,
+    trend_reading,
+)
 from services.selection import (
     Scope,
     engine_for,
@@ -251,6 +257,8 @@ class OverTimeView:
     #: members: the reading and the five good things stop before them.
     later: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["session", "n"]))
     score_range: tuple[float, float] | None = None  # the scale's lowest and highest score
+    #: The numbers `reading` is worded from (`services.readings.over_time_reading`).
+    summary: OverTimeSummary | None = None
 
 
 def over_time(scope: Scope, scale: str) -> OverTimeView:
@@ -259,7 +267,7 @@ def over_time(scope: Scope, scale: str) -> OverTimeView:
     scored, wide = with_sessions(scope)
     empty = pd.DataFrame()
     if scored.empty:
-        return OverTimeView(empty, empty, empty, empty, "No answers with a session number here.")
+        return OverTimeView(empty, empty, empty, empty, over_time_reading(None))
     by_group = scored.assign(group=scored["group"].fillna("no group"))
     # One pass over every group (a state-wide program has hundreds).
     means = session_means(by_group, scale, by="group")
@@ -269,8 +277,12 @@ def over_time(scope: Scope, scale: str) -> OverTimeView:
     themes = {i.id: i.theme for i in instrument.items if i.theme in FIVE_GOOD_THINGS}
     profile = theme_profile(item_long, themes)
     overall = session_means(scored, scale)
-    name = instrument.scale(scale).name
-    reading = f"{name}: {len(overall)} sessions, {scored['member'].nunique()} members."
+    summary = OverTimeSummary(
+        scale_name=instrument.scale(scale).name,
+        selection=scope.describe(),
+        n_sessions=len(overall),
+        n_members=int(scored["member"].nunique()),
+    )
     # The same rule as the Change page's default: from the first to the last session most
     # members reached, so a session two members have answered so far is not "the latest".
     choice = default_pre_post(scored, scale, timepoint="session")
@@ -282,16 +294,16 @@ def over_time(scope: Scope, scale: str) -> OverTimeView:
         profile = profile[profile["session"].astype(float) <= last_session]
         first = overall[overall["session"] == first_session].iloc[0]
         last = overall[overall["session"] == last_session].iloc[0]
-        reading = (
-            f"{name} went from {first['mean']:.2f} at session {first_session:g} to "
-            f"{last['mean']:.2f} at session {last_session:g}, the last session most members "
-            f"reached ({scope.describe()}, {scored['member'].nunique()} members)."
+        summary = replace(
+            summary,
+            first_session=first_session,
+            first_mean=float(first["mean"]),
+            first_n=int(first["n"]),
+            last_session=last_session,
+            last_mean=float(last["mean"]),
+            last_n=int(last["n"]),
+            later=tuple((float(row.session), int(row.n)) for row in later.itertuples()),
         )
-        if len(later):
-            reading += " Later: " + ", ".join(
-                f"session {row.session:g} ({row.n} answered so far)" for row in later.itertuples()
-            )
-            reading += "."
     # Rows of the heatmap: the item's number and theme ("9 holding back (reversed)").
     labels = {
         item.id: f"{position} {item.theme or item.id}" + (" (reversed)" if item.reverse else "")
@@ -303,10 +315,11 @@ def over_time(scope: Scope, scale: str) -> OverTimeView:
         trajectories,
         profile,
         item_long,
-        reading,
+        over_time_reading(summary),
         overall,
         later=later,
         score_range=score_range(instrument, scale),
+        summary=summary,
     )
     return published.over_time(view) if scope.publishes() else view
 
@@ -318,6 +331,8 @@ class TrendView:
     result: TrendResult
     group_slopes: pd.DataFrame
     reading: str
+    #: The scale's name, which the reading (`services.readings.trend_reading`) begins with.
+    scale_name: str = ""
 
 
 def trend(scope: Scope, scale: str) -> TrendView:
@@ -325,22 +340,7 @@ def trend(scope: Scope, scale: str) -> TrendView:
     scored, _ = with_sessions(scope)
     result = session_trend(scored, scale)
     name = instrument_by_id(scope.instrument).scale(scale).name
-    if math.isfinite(result.slope):
-        low, high = result.slope_ci
-        direction = "rose" if result.slope > 0 else "fell"
-        sure = (
-            "more than chance would explain"
-            if result.slope_p < 0.05
-            else "not clearly more than chance"
-        )
-        reading = (
-            f"{name} {direction} {abs(result.slope):.2f} points per session "
-            f"(95% CI {low:.2f} to {high:.2f}; {result.n_members} members, "
-            f"{result.n_groups} group(s)): {sure}."
-        )
-    else:
-        reading = "No trend could be estimated: " + ("; ".join(result.notes) or "too few data.")
-    view = TrendView(result, result.group_slopes, reading)
+    view = TrendView(result, result.group_slopes, trend_reading(name, result), name)
     return published.trend(view) if scope.publishes() else view
 
 
@@ -384,18 +384,13 @@ def attendance_rates(marks: pd.DataFrame, user=None) -> pd.DataFrame:
     return rates
 
 
-def attendance_reading(marks: pd.DataFrame) -> str:
+def attendance_reading(marks: pd.DataFrame, publishes: bool = False) -> str:
     """The attendance in one sentence: overall share present and the emptiest session.
 
-    Numbers from `analysis.attendance.attendance_summary` (groups pooled per session).
+    `services.readings.attendance_reading`; with `publishes` (a user who may not see member
+    codes) a session of 1 to 4 members' marks gives no overall rate.
     """
-    summary = None if marks.empty else attendance_summary(marks)
-    if summary is None or summary.marks == 0:
-        return "No attendance recorded here."
-    return (
-        f"Members came to {summary.rate:.0%} of the sessions recorded; the emptiest was "
-        f"session {summary.emptiest_session} ({summary.emptiest_rate:.0%} present)."
-    )
+    return readings.attendance_reading(marks, Suppressor() if publishes else None)
 
 
 # Groups -------------------------------------------------------------------------------------
@@ -407,6 +402,9 @@ class GroupsView:
 
     structure: GroupStructure
     reading: str
+    #: What the reading (`services.readings.groups_reading`) is about.
+    scale_name: str = ""
+    timepoint: str = ""
 
 
 def groups(scope: Scope, scale: str, timepoint: str) -> GroupsView:
@@ -415,16 +413,7 @@ def groups(scope: Scope, scale: str, timepoint: str) -> GroupsView:
     at = scored[scored["timepoint"].astype(str) == str(timepoint)]
     result = group_structure(at, scale)
     name = instrument_by_id(scope.instrument).scale(scale).name
-    if math.isfinite(result.icc1_reml):
-        share = result.icc1_reml
-        reading = (
-            f"{name} at {timepoint}: {share:.0%} of the differences between members lie "
-            f"between groups (ICC(1) {share:.2f}, {result.n_groups} groups, "
-            f"{result.n_members} members); design effect {result.design_effect:.2f}."
-        )
-    else:
-        reading = f"{name} at {timepoint}: " + ("; ".join(result.notes) or "no ICC.")
-    view = GroupsView(result, reading)
+    view = GroupsView(result, groups_reading(name, timepoint, result), name, str(timepoint))
     return published.groups(view) if scope.publishes() else view
 
 

@@ -15,6 +15,7 @@ from analysis.reliable_change import (
 from measures import CHECKIN
 from services import published
 from services.catalog import instrument_by_id
+from services.readings import home_reading
 from services.selection import (
     Scope,
     engine_for,
@@ -35,10 +36,12 @@ class HomeView:
     groups: pd.DataFrame
     recent: pd.DataFrame
     upcoming: pd.DataFrame
-    alerts: pd.DataFrame  # group, member, session, score, what happened, what to do
+    alerts: pd.DataFrame  # level, group, member, session, score, members, what happened, ...
     reading: str
     #: What Home says when there is no open alert.
     no_alerts: str = "No member or group dropped reliably at their latest session."
+    #: The members of all groups shown, which the reading prints (`services.readings`).
+    n_members: int = 0
 
 
 #: What a facilitator can do about an alert, by its level.
@@ -80,18 +83,28 @@ def home(url: str, version: str, today: dt.date, user=None, recent_days: int = 2
     upcoming = list_sessions(engine, date_from=today + dt.timedelta(days=1), group_ids=own)
     upcoming = upcoming.head(10)
     alerts = open_alerts(url, version, user=user)
-    reading = (
-        f"{len(programs)} program(s), {len(group_table)} group(s), "
-        f"{int(group_table['members'].sum()) if len(group_table) else 0} members; "
-        f"{len(alerts)} open disconnection alert(s)."
-    )
-    view = HomeView(programs, group_table, recent, upcoming, alerts, reading)
+    n_members = int(group_table["members"].sum()) if len(group_table) else 0
+    reading = home_reading(len(programs), len(group_table), n_members, len(alerts))
+    view = HomeView(programs, group_table, recent, upcoming, alerts, reading, n_members=n_members)
     return published.home(view) if published.applies_to(user) else view
 
 
 def open_alerts(url: str, version: str, scale: str = "total", user=None) -> pd.DataFrame:
-    """Disconnection alerts at each group's latest check-in session, with what to do."""
-    columns = ["level", "group", "member", "session", "score", "what happened", "what to do"]
+    """Disconnection alerts at each group's latest check-in session, with what to do.
+
+    ``members`` is how many members the score rests on (1 for a member's alert, those
+    present for a group's mean): what is fit to publish is decided on it.
+    """
+    columns = [
+        "level",
+        "group",
+        "member",
+        "session",
+        "score",
+        "members",
+        "what happened",
+        "what to do",
+    ]
     instrument = instrument_by_id(CHECKIN)
     scope = Scope(url=url, version=version, instrument=CHECKIN, user=user)
     scored, _ = with_sessions(scope)
@@ -118,6 +131,7 @@ def open_alerts(url: str, version: str, scale: str = "total", user=None) -> pd.D
             "member": found["member"].fillna("(whole group)"),
             "session": found["session"],
             "score": found["score"].round(2),
+            "members": found["members"],
             "what happened": found["reason"],
             "what to do": found["level"].map(ALERT_ADVICE),
         },

@@ -10,12 +10,14 @@ they get, so a page cannot forget the rule. Streamlit-free, so the rules are tes
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import pandas as pd
 
 from access.roles import SEE_MEMBER_CODES
+from analysis.groups import group_sizes_note
+from analysis.timepoints import pre_post_rule
 from privacy.suppression import Suppressor
+from services.readings import few, groups_reading, home_reading, over_time_reading, trend_reading
 
 #: What a page says under a chart some of whose bars or points are hidden.
 HIDDEN_CELLS = (
@@ -68,13 +70,18 @@ def hides_total(n: int | None) -> bool:
     return Suppressor().hides(n)
 
 
-def pre_post(choice):
-    """An analysis.timepoints.PrePost whose rule quotes no count of 1 to 4 members."""
-    return dataclasses.replace(choice, rule=Suppressor().sentence(choice.rule))
+def pre_post(choice, suppressor: Suppressor | None = None):
+    """An analysis.timepoints.PrePost whose rule quotes no count of 1 to 4 members.
+
+    The rule is worded again from the choice's counts (`analysis.timepoints.pre_post_rule`)
+    with the suppressor's count of members.
+    """
+    suppressor = suppressor or Suppressor()
+    return dataclasses.replace(choice, rule=pre_post_rule(choice, suppressor.members))
 
 
-def _few(suppressor: Suppressor, what: str) -> str:
-    return f"{what}: {suppressor.label} (fewer than {suppressor.min_cell_size} members)."
+#: A result resting on too few members, in words (`services.readings.few`).
+_few = few
 
 
 def reliability(view, suppressor: Suppressor | None = None):
@@ -182,7 +189,7 @@ def over_time(view, suppressor: Suppressor | None = None):
         overall = suppressor.rows(overall, "n", keep=["session"])
         item_means = _blank_sessions(item_means, few)
         profile = _blank_sessions(profile, few)
-    reading = _sessions_reading(view, suppressor)
+    reading = over_time_reading(view.summary, suppressor)
     later = view.later
     if len(later):
         later = suppressor.rows(later, "n", keep=["session"])
@@ -196,24 +203,6 @@ def over_time(view, suppressor: Suppressor | None = None):
         item_means=item_means,
         profile=profile,
     )
-
-
-def _sessions_reading(view, suppressor: Suppressor) -> str:
-    """The Over time reading without counts of fewer than 5 or means of so few answers."""
-
-    def later(match: re.Match) -> str:
-        n = int(match[2])
-        shown = f"fewer than {suppressor.min_cell_size}" if suppressor.hides(n) else str(n)
-        return f"session {match[1]} ({shown} answered so far)"
-
-    reading = re.sub(r"session (\S+) \((\d+) answered so far\)", later, view.reading)
-    named = set(re.findall(r"at session (\S+?)[ ,]", reading))
-    overall = view.overall if view.overall is not None else pd.DataFrame(columns=["session", "n"])
-    small = overall["n"].map(suppressor.hides).astype(bool)
-    few = {f"{float(session):g}" for session in overall.loc[small, "session"]}
-    if named & few:
-        return _few(suppressor, "Sessions")
-    return reading
 
 
 def _blank_sessions(frame: pd.DataFrame, sessions: set) -> pd.DataFrame:
@@ -231,9 +220,7 @@ def trend(view, suppressor: Suppressor | None = None):
     slopes = view.group_slopes
     if len(slopes):
         slopes = suppressor.rows(slopes, "n_members", keep=["group", "n_observations"])
-    reading = view.reading
-    if suppressor.hides(view.result.n_members):
-        reading = _few(suppressor, "Trend")
+    reading = trend_reading(view.scale_name, view.result, suppressor)
     return dataclasses.replace(view, group_slopes=slopes, reading=reading)
 
 
@@ -248,14 +235,14 @@ def groups(view, suppressor: Suppressor | None = None):
     means = structure.groups
     if len(means):
         means = suppressor.part_rows(means, "n", within=[], keep=["group"])
-    reading = view.reading
     notes = structure.notes
-    sizes = structure.groups["n"] if "n" in structure.groups else pd.Series(dtype=float)
-    if any(suppressor.hides(n) for n in pd.to_numeric(sizes, errors="coerce")):
-        # "Group sizes differ (3 to 8 members)" would give a hidden group's size.
-        notes = [_GROUP_SIZES.sub("", note) for note in notes]
+    sizes = pd.to_numeric(structure.groups.get("n", pd.Series(dtype=float)), errors="coerce")
+    if any(suppressor.hides(n) for n in sizes):
+        # "Group sizes differ (3 to 8 members)" would give a hidden group's size: the note
+        # is worded again without the sizes.
+        sized = group_sizes_note(int(sizes.min()), int(sizes.max()))
+        notes = [group_sizes_note() if note == sized else note for note in notes]
     if suppressor.hides(structure.n_members):
-        reading = _few(suppressor, "Groups")
         nothing = float("nan")
         structure = dataclasses.replace(
             structure,
@@ -264,13 +251,9 @@ def groups(view, suppressor: Suppressor | None = None):
                 for name in ("icc1_reml", "icc1_anova", "icc2", "design_effect", "f", "p")
             },
         )
-    return dataclasses.replace(
-        view, structure=dataclasses.replace(structure, groups=means, notes=notes), reading=reading
-    )
-
-
-#: The sizes in analysis.groups' note "Group sizes differ (3 to 8 members): ...".
-_GROUP_SIZES = re.compile(r" \(\d+ to \d+ members\)")
+    structure = dataclasses.replace(structure, groups=means, notes=notes)
+    reading = groups_reading(view.scale_name, view.timepoint, structure, suppressor)
+    return dataclasses.replace(view, structure=structure, reading=reading)
 
 
 def attendance_rates(rates: pd.DataFrame, suppressor: Suppressor | None = None):
@@ -309,9 +292,10 @@ def home(view, suppressor: Suppressor | None = None):
     """
     suppressor = suppressor or Suppressor()
     alerts = view.alerts[view.alerts["level"] == "group"]
-    texts = alerts["what happened"] if "what happened" in alerts else [None] * len(alerts)
-    present = [_members_present(text) for text in texts]
-    alerts = alerts[[n is not None and not suppressor.hides(n) for n in present]]
+    # How many members each group mean rests on (analysis.alerts' `members`): an alert
+    # without that count is dropped, since its sentence might quote a small one.
+    present = pd.to_numeric(alerts.get("members", pd.Series(index=alerts.index)), errors="coerce")
+    alerts = alerts[present.notna() & ~present.map(suppressor.hides).astype(bool)]
     alerts = alerts.reset_index(drop=True)
     groups = view.groups
     if len(groups):
@@ -319,10 +303,8 @@ def home(view, suppressor: Suppressor | None = None):
     recent = view.recent
     if len(recent):
         recent = suppressor.rows(recent, "administrations", keep=list(recent.columns))
-    n_alerts = len(view.alerts)
-    reading = view.reading.replace(
-        f"{n_alerts} open disconnection alert(s).",
-        f"{len(alerts)} open group alert(s); alerts about single members go to their facilitators.",
+    reading = home_reading(
+        len(view.programs), len(view.groups), view.n_members, len(alerts), suppressor
     )
     return dataclasses.replace(
         view,
@@ -335,29 +317,3 @@ def home(view, suppressor: Suppressor | None = None):
             "are shown to their facilitators only."
         ),
     )
-
-
-#: How many members a group alert's mean rests on: analysis.alerts writes
-#: "Group G's mean at session 3 (2.10, 4 members) is ...".
-_PRESENT = re.compile(r"'s mean at session \S+ \([^,()]*, (\d+) members\)")
-
-
-def _members_present(text) -> int | None:
-    """The members a group alert's mean rests on; None (the alert is dropped) if unknown."""
-    found = _PRESENT.search(str(text))
-    return int(found[1]) if found else None
-
-
-def attendance_reading(marks: pd.DataFrame, reading: str) -> str:
-    """The attendance reading, or a plain refusal when a session has 1 to 4 members' marks.
-
-    The reading quotes shares present ("the emptiest was session 3, 33% present"): of
-    three members, that is one.
-    """
-    sizes = marks.groupby("session").size()
-    if any(Suppressor().hides(int(n)) for n in sizes):
-        return (
-            "Attendance: some sessions have fewer than 5 members' marks, so no overall rate "
-            "is given; the table shows the sessions that can be shown."
-        )
-    return reading

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from reports.safety import neutralise_formulas
+from privacy.safety import neutralise_formulas
 from services import analyses, catalog, overview, reporting, selection
 from store import audit
 from store.db import connect, database_url
@@ -144,7 +144,7 @@ def reading(text: str) -> None:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A frame as CSV with formulas neutralised (reports.safety), for st.download_button."""
+    """A frame as CSV with formulas neutralised (privacy.safety), for st.download_button."""
     return neutralise_formulas(frame).to_csv(index=False).encode("utf-8")
 
 

@@ -145,6 +145,11 @@ def test_sessions_of_a_small_group_show_no_mean_and_no_member_lines(url):
     assert means.loc[("Large", 1), "n"] == 8 and means["mean"].loc["Large"].notna().all()
     assert view.overall["n"].tolist() == [11, 11]  # all groups together: shown
     assert view.trajectories.empty
+    # Staff and evaluators get one wording; the Small group alone gives no mean in words.
+    assert view.reading == staff.reading and "11 members" in view.reading
+    small = analyses.over_time(scope(url, EVALUATOR, group="Small"), "total")
+    assert small.reading == "Sessions: fewer than 5: not shown (fewer than 5 members)."
+    assert "3 members" in analyses.over_time(scope(url, ADMIN, group="Small"), "total").reading
 
 
 def test_reliability_of_too_few_answers_is_hidden(url):
@@ -210,12 +215,13 @@ def test_an_evaluators_home_shows_no_member_alert_and_no_small_count(url):
 
 
 def _group_alert(group: str, present: int) -> dict:
-    """A group alert as analysis.alerts words it."""
+    """A group alert as analysis.alerts gives it: the members present, and in words."""
     return {
         "level": "group",
         "group": group,
         "member": "(whole group)",
         "session": 4,
+        "members": present,
         "what happened": (
             f"Group {group}'s mean at session 4 (2.10, {present} members) is 1.5 points lower "
             f"than the average of its 3 earlier sessions (3.60); for a mean of {present} "
@@ -299,7 +305,7 @@ def test_sentences_quote_no_count_of_fewer_than_5_members(url):
     assert analyses.groups_table(small).set_index("statistic")["value"]["members"] == "3"
     # Attendance: a session of 3 members' marks gets no overall rate in words.
     marks = analyses.attendance(url, None, "Small", EVALUATOR)
-    said = published.attendance_reading(marks, analyses.attendance_reading(marks))
+    said = analyses.attendance_reading(marks, publishes=True)
     assert "%" not in said and "fewer than 5" in said
 
 
