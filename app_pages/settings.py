@@ -11,8 +11,7 @@ from measures.library import InstrumentError
 from store import audit
 from store.accounts import list_staff
 from store.backup import BackupError
-from store.db import connect
-from store.repository import StoreError
+from store.db import StoreError, connect
 from store.withdrawal import withdraw_member
 from ui import dashboard, queries, staff_gate
 from ui import state as keys

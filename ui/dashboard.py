@@ -16,7 +16,8 @@ import streamlit as st
 
 from reports.safety import neutralise_formulas
 from store import audit
-from store.db import connect, database_url
+from store.db import connect
+from store.engines import database_url
 from ui import queries
 from ui import state as keys
 

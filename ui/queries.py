@@ -139,7 +139,7 @@ def data_version(url: str) -> str:
     exports) are left out: otherwise every sign-in would empty every user's caches.
     """
     from store.audit import last_data_event
-    from store.repository import count_rows
+    from store.bulk_load import count_rows
 
     engine = _engine(url)
     counts = count_rows(engine)
@@ -169,7 +169,8 @@ def filter_choices(url: str, version: str, user=None) -> FilterChoices:
     A user limited to some groups (a facilitator) gets only their groups and the dates of
     their groups' sessions.
     """
-    from store.repository import list_programs, list_sessions
+    from store.roster import list_programs
+    from store.sessions import list_sessions
 
     del version  # part of the cache key only
     engine = _engine(url)
@@ -205,7 +206,7 @@ def _own_group_ids(user) -> frozenset[int] | None:
 
 def visible_groups(url: str, user=None) -> pd.DataFrame:
     """Groups (id, program, name, facilitator_code, members) the user may see."""
-    from store.repository import list_groups
+    from store.roster import list_groups
 
     if user is None:
         return list_groups(_engine(url))
@@ -219,7 +220,7 @@ def visible_groups(url: str, user=None) -> pd.DataFrame:
 
 def user_instruments_dir() -> Path:
     """Folder of users' own instrument definitions (``<data dir>/instruments``)."""
-    from store.db import data_dir
+    from store.engines import data_dir
 
     return data_dir() / "instruments"
 
@@ -277,7 +278,7 @@ def add_user_instrument(text: str, filename: str) -> Instrument:
 
 def responses(scope: Scope) -> pd.DataFrame:
     """Stored item answers of the scope, in the long spreadsheet format."""
-    from store.repository import load_responses
+    from store.responses import load_responses
 
     if scope.user is not None:
         from access.scope import responses_for
@@ -666,7 +667,7 @@ def attendance(url: str, program: str | None, group: str | None, user=None) -> p
     Only the user's groups; for a user who may not see member codes (an evaluator) the
     member column is empty, so only rates per group and session can be shown.
     """
-    from store.repository import load_attendance
+    from store.sessions import load_attendance
 
     # By group id: a group's name is unique only within its program.
     wide = load_attendance(
@@ -807,7 +808,8 @@ def home(url: str, version: str, today: dt.date, user=None, recent_days: int = 2
     An alert is open when it is about a group's most recent session with check-ins: older
     drops have had a session since in which the facilitator could respond.
     """
-    from store.repository import list_programs, list_sessions
+    from store.roster import list_programs
+    from store.sessions import list_sessions
 
     engine = _engine(url)
     group_table = visible_groups(url, user)
@@ -942,7 +944,7 @@ def _outside_groups(table: ResponseTable, url: str, user) -> list:
     only the user's own groups: nothing of another group (its name, members or answers).
     """
     from ingest.validate import Problem
-    from store.repository import list_groups, list_members
+    from store.roster import list_groups, list_members
 
     own_ids = _own_group_ids(user)
     if own_ids is None:
@@ -1051,7 +1053,7 @@ def check_upload(
     with their groups' stored answers, and every row about another group or its members is
     an error (`_outside_groups`): the report never shows another group's stored answers.
     """
-    from store.repository import load_responses
+    from store.responses import load_responses
 
     chosen = instrument_by_id(instrument) if instrument else None
     renames = {k: v for k, v in (mapping or {}).items() if v and v != k}
@@ -1088,7 +1090,8 @@ def store_upload(check: UploadCheck, url: str, entered_by: str = "upload", user=
     facilitator) would store answers outside them (checked again here, against the data
     stored now).
     """
-    from store import administrations_from_table, save_administrations
+    from ingest.administrations import administrations_from_table
+    from store import save_administrations
 
     if not check.ok:
         raise ValueError("the file has errors; nothing was stored")
@@ -1127,7 +1130,7 @@ def template_workbook(instrument_id: str) -> bytes:
 
 def roster(url: str) -> dict[str, pd.DataFrame]:
     """Programs, groups and member codes as stored."""
-    from store.repository import list_groups, list_members, list_programs
+    from store.roster import list_groups, list_members, list_programs
 
     engine = _engine(url)
     return {
@@ -1236,7 +1239,7 @@ def report_files(scope: Scope) -> ReportFiles:
     from reports.content import key_results, report_content
     from reports.excel import write_excel_report
     from reports.pdf import write_pdf_report
-    from store.repository import list_programs
+    from store.roster import list_programs
 
     # The scope's answers as its user may see them: a facilitator's own groups only, an
     # evaluator's with pseudonyms and shifted dates (access.scope via `responses`).

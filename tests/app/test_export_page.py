@@ -24,8 +24,9 @@ from streamlit.testing.v1 import AppTest
 from privacy.exports import NOTICE_SHEET
 from privacy.notice import PART2_NOTICE
 from store import audit
+from store.administrations import save_administrations
 from store.db import connect, dispose
-from store.repository import create_group, create_member, save_administrations
+from store.roster import create_group, create_member
 from tests.access.seed import MEMBERS, checkin, seed
 from tests.access.signed_in import staff_session
 from ui import exports

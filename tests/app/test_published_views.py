@@ -16,16 +16,10 @@ import pytest
 from openpyxl import load_workbook
 
 from access.accounts import StaffUser
-from store.administration import Administration
+from store.administrations import Administration, save_administrations
 from store.db import connect, dispose
-from store.repository import (
-    create_group,
-    create_member,
-    create_program,
-    create_session,
-    record_attendance,
-    save_administrations,
-)
+from store.roster import create_group, create_member, create_program
+from store.sessions import create_session, record_attendance
 from ui import published, queries
 
 LABEL = "fewer than 5: not shown"

@@ -7,8 +7,8 @@ import io
 import pandas as pd
 import sqlalchemy as sa
 
+from store.bulk_load import count_rows
 from store.db import connect, dispose
-from store.repository import count_rows
 from ui import queries
 
 
