@@ -20,7 +20,7 @@ $(VENV)/.dev-installed: $(VENV)/.runtime-installed requirements-dev.txt
 	touch $@
 
 demo: $(VENV)/.runtime-installed
-	$(PY) -m store.demo
+	$(PY) -m sample_data.demo
 
 run: demo serve
 

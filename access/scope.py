@@ -15,7 +15,8 @@ from sqlalchemy.engine import Engine
 from access.accounts import StaffUser
 from access.roles import ANALYSE, SEE_MEMBER_CODES, require
 from privacy.deidentify import deidentify_responses, new_export_key
-from store.repository import list_groups, load_responses
+from store.responses import load_responses
+from store.roster import list_groups
 
 
 def _names(column: pd.Series) -> list[str]:
@@ -24,7 +25,7 @@ def _names(column: pd.Series) -> list[str]:
 
 
 def visible_groups(engine: Engine, user: StaffUser) -> pd.DataFrame:
-    """The groups (`store.repository.list_groups` columns) this user may see."""
+    """The groups (`store.roster.list_groups` columns) this user may see."""
     groups = list_groups(engine)
     if user.group_ids is None:
         return groups
@@ -39,7 +40,7 @@ def responses_for(
     coarsen_dates: bool = False,
     **filters,
 ) -> pd.DataFrame:
-    """Stored responses (`store.repository.load_responses`) as this user may see them.
+    """Stored responses (`store.responses.load_responses`) as this user may see them.
 
     `filters` are passed to `load_responses` (program, group, instrument, timepoint, dates).
     For an evaluator, pass the same `key` across calls that must line up (one page), or

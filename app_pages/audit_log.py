@@ -21,32 +21,16 @@ st.caption(
     "change, newest first. "
     "Entries cannot be changed or deleted."
 )
-actions = [
-    audit.VIEW,
-    audit.SIGN_IN,
-    audit.SIGN_IN_FAILED,
-    audit.SIGN_OUT,
-    audit.USER_ADDED,
-    audit.PASSWORD_RESET,
-    audit.USER_CHANGED,
-    audit.IMPORT,
-    audit.EXPORT,
-    audit.BUNDLE_EXPORT,
-    audit.BUNDLE_IMPORT,
-    audit.BUNDLE_REFUSED,
-    audit.WITHDRAWAL,
-    audit.SETTINGS_CHANGED,
-    audit.BACKUP,
-    audit.RESTORE,
-    audit.AUDIT_EXPORT,
-    audit.FIRST_ADMINISTRATOR,
-]
-chosen = st.selectbox(
-    "Show", ["every action", *actions], key=keys.W_AUDIT_ACTION, accept_new_options=False
+chosen = st.multiselect(
+    "Action",
+    audit.ACTIONS,
+    key=keys.W_AUDIT_ACTIONS,
+    placeholder="every action",
+    help="Show only these actions; leave empty for every action.",
 )
-events = audit.load_audit(engine, action=None if chosen == "every action" else chosen, limit=5000)
+events = audit.load_audit(engine, actions=chosen or None, limit=5000)
 if events.empty:
-    st.info("No entries yet.")
+    st.info("No entries for the chosen actions." if chosen else "No entries yet.")
     st.stop()
 st.dataframe(audit_table(events), hide_index=True)
 st.download_button(

@@ -11,21 +11,18 @@ import streamlit as st
 from access.join_codes import session_code_expired
 from access.scope import visible_groups
 from measures import load_instrument
-from store.db import connect
-from store.repository import (
-    StoreError,
-    close_session,
-    create_member,
-    record_attendance,
-    save_administrations,
-)
+from store.administrations import save_administrations
+from store.db import StoreError, connect
+from store.roster import create_member
 from store.sessions import (
     answered_members,
     attendance_of,
+    close_session,
     create_next_session,
     group_roster,
     group_sessions,
     open_with_new_code,
+    record_attendance,
 )
 from ui import access, kiosk_lock, staff_gate
 from ui import state as keys
@@ -51,7 +48,7 @@ groups = visible_groups(engine, user)
 if groups.empty:
     st.info(
         "There are no groups you can run yet. Load the demo program with "
-        "`python -m store.demo`, or ask an administrator to add your group in Settings."
+        "`python -m sample_data.demo`, or ask an administrator to add your group in Settings."
     )
     st.stop()
 

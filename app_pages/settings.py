@@ -12,8 +12,7 @@ from services import admin, catalog
 from store import audit
 from store.accounts import list_staff
 from store.backup import BackupError
-from store.db import connect
-from store.repository import StoreError
+from store.db import StoreError, connect
 from store.withdrawal import withdraw_member
 from ui import dashboard, staff_gate
 from ui import state as keys

@@ -7,8 +7,7 @@ import streamlit as st
 
 from access import accounts, browser
 from access.passwords import PasswordError
-from store.db import connect
-from store.repository import StoreError
+from store.db import StoreError, connect
 from ui import state as keys
 
 engine = connect()

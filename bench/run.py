@@ -9,10 +9,8 @@ Usage::
 The program comes from ``sample_data.generator.generate_program`` (seed 2026): a 10-item
 check-in at every attended session and a 24-item relational-connection measure (and CORE-10)
 before and after. Generated inputs (the tables, a 100,000-row xlsx, the SQLite database) are
-cached under ``bench/out/<members>/``; the PostgreSQL copy lives in its own schema
-(``mutuality_bench`` at full scale) of the server named by ``MUTUALITY_BENCH_POSTGRES_URL``
-(default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``). Delete the folder, or pass
-``--rebuild``, to generate afresh.
+cached under ``bench/out/<members>/``. Delete the folder, or pass ``--rebuild``, to generate
+afresh.
 
 Every scenario times Mutuality's way and a baseline in the same run with ``bench.harness``;
 ``ratio`` = baseline_seconds / seconds. The baselines are documented in :data:`BASELINES`
@@ -49,9 +47,6 @@ XLSX_ROWS = 100_000
 SEED = 2026
 DISTRESS = "core10"
 INSTRUMENT_IDS = (CHECKIN, CONNECTION, DISTRESS)
-POSTGRES_URL = os.environ.get(
-    "MUTUALITY_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 #: Seconds the whole analysis pipeline may take on the large program (issue 8).
 PIPELINE_SECONDS = 10.0
 #: Seconds a page may take to render on the large database.
@@ -68,8 +63,6 @@ BASELINES = {
     "plus statsmodels MixedLM (default fit) and its random effects for HLM",
     "trend": "statsmodels MixedLM with default settings (.fit()) of the same model "
     "(members nested in groups, random member intercept and slope) on the raw scores",
-    "aggregation": "load_responses (every item response row) into pandas, pivot, "
-    "measures.score, groupby group and session",
     "page": "the same page's first render, caches empty",
 }
 
@@ -220,9 +213,9 @@ def _write_xlsx(long: pd.DataFrame, path: Path, rows: int) -> None:
 
 def _load_database(url: str, roster, sessions_table, attendance_table, long) -> None:
     """Store the whole program through store/ (the demo loader's path), once."""
-    from store.administration import administrations_from_table
+    from ingest.administrations import administrations_from_table
+    from store.bulk_load import count_rows, load_program
     from store.db import connect
-    from store.repository import count_rows, load_program
 
     started = time.perf_counter()
     engine = connect(url)
@@ -240,54 +233,6 @@ def _load_database(url: str, roster, sessions_table, attendance_table, long) -> 
         source="bench",
     )
     log(f"loaded {url.rsplit('/', 1)[-1]} in {time.perf_counter() - started:.1f} s")
-
-
-def postgres_url(schema: str) -> str | None:
-    """URL of `schema` on the benchmark PostgreSQL server (created if missing), or None."""
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
-    try:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-    except sa.exc.OperationalError as error:
-        log(f"PostgreSQL at {POSTGRES_URL} is unreachable, its scenario is left out: {error.orig}")
-        return None
-    finally:
-        admin.dispose()
-    url = sa.make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False)
-
-
-def drop_postgres_schema(schema: str) -> None:
-    """Drop a benchmark schema (the quick test's own)."""
-    import sqlalchemy as sa
-
-    from store import db
-
-    admin = sa.create_engine(POSTGRES_URL, poolclass=sa.pool.NullPool)
-    db.dispose()
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-    admin.dispose()
-
-
-def ensure_postgres(inputs: Inputs, schema: str) -> str | None:
-    """The PostgreSQL copy of the program (loaded once into `schema`), or None."""
-    from store.db import connect
-    from store.repository import count_rows
-
-    url = postgres_url(schema)
-    if url is None:
-        return None
-    expected = count_rows(connect(inputs.sqlite_url))
-    stored = count_rows(connect(url))
-    if stored["administrations"] != expected["administrations"]:
-        if stored["administrations"]:
-            drop_postgres_schema(schema)
-            url = postgres_url(schema)
-        _load_database(url, inputs.roster, inputs.sessions, inputs.attendance, inputs.long)
-    return url
 
 
 # Scenarios ---------------------------------------------------------------------------------
@@ -500,36 +445,6 @@ def scenario_trend(inputs: Inputs, repeat: int, timeout: float) -> Result:
     )
 
 
-def scenario_aggregation(url: str, backend: str, repeat: int) -> Result:
-    """Per-session means by group of the check-in total, in the database vs in pandas."""
-    from ingest import long_to_wide
-    from measures import score
-    from store.db import connect
-    from store.repository import load_responses, scale_session_means
-
-    engine = connect(url)
-    instrument = _instruments()[CHECKIN]
-
-    def ours():
-        return scale_session_means(engine, instrument, "total")
-
-    def baseline():
-        long = load_responses(engine, instrument=CHECKIN)
-        scored = score(long_to_wide(long, instrument), instrument)
-        return scored.groupby(["program", "group", "session"])["total"].agg(
-            ["count", "mean", "std"]
-        )
-
-    return compare(
-        f"aggregation per group and session, {backend}",
-        ours,
-        BASELINES["aggregation"],
-        baseline,
-        repeat=repeat,
-        target_ratio=10,
-    )
-
-
 PAGES = {
     "over_time": "app_pages/over_time.py",
     "reliability": "app_pages/reliability.py",
@@ -614,7 +529,7 @@ def pipeline_result(results: list[Result]) -> Result:
     )
 
 
-SCENARIOS = ("import", "scoring", "reliable_change", "trend", "aggregation", "pages")
+SCENARIOS = ("import", "scoring", "reliable_change", "trend", "pages")
 
 
 def run(
@@ -623,7 +538,6 @@ def run(
     *,
     repeat: int = 1,
     only: tuple[str, ...] = SCENARIOS,
-    postgres_schema: str | None = None,
     rebuild: bool = False,
     baseline_timeout: float = 600.0,
 ) -> dict:
@@ -660,16 +574,6 @@ def run(
         step("trend", lambda: scenario_trend(inputs, repeat, baseline_timeout))
     if {"scoring", "reliable_change", "trend"} <= set(only):
         results.append(pipeline_result(results))
-    if "aggregation" in only:
-        step(
-            "aggregation, SQLite", lambda: scenario_aggregation(inputs.sqlite_url, "SQLite", repeat)
-        )
-        schema = postgres_schema or (
-            "mutuality_bench" if members == FULL_MEMBERS else f"mutuality_bench_{members}"
-        )
-        pg = ensure_postgres(inputs, schema)
-        if pg is not None:
-            step("aggregation, PostgreSQL", lambda: scenario_aggregation(pg, "PostgreSQL", repeat))
     if "pages" in only:
         step("pages", lambda: scenario_pages(inputs.sqlite_url))
     memory = peak_memory_mb()
@@ -685,7 +589,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="cache folder")
     parser.add_argument("--repeat", type=int, default=1, help="best of N runs per side")
     parser.add_argument("--only", nargs="+", choices=SCENARIOS, default=list(SCENARIOS))
-    parser.add_argument("--postgres-schema", help="schema for the PostgreSQL copy")
     parser.add_argument("--rebuild", action="store_true", help="generate the inputs afresh")
     parser.add_argument(
         "--baseline-timeout",
@@ -702,7 +605,6 @@ def main(argv: list[str] | None = None) -> int:
             args.out,
             repeat=args.repeat,
             only=tuple(args.only),
-            postgres_schema=args.postgres_schema,
             rebuild=args.rebuild,
             baseline_timeout=args.baseline_timeout,
         )

@@ -17,7 +17,7 @@ def bundle_export_command(args) -> int:
     from privacy.bundle import read_passphrase, write_bundle
     from privacy.notice import notice_for
     from store import audit, connect
-    from store.repository import list_programs
+    from store.roster import list_programs
     from store.transfer import dump_database
 
     passphrase = read_passphrase(args.passphrase_file)

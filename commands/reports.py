@@ -24,8 +24,9 @@ def part2_notice(args, programs) -> str | None:
     import os
 
     from privacy.notice import PART2_NOTICE, notice_for
-    from store.db import DATABASE_FILENAME, connect, data_dir
-    from store.repository import list_programs
+    from store.db import connect
+    from store.engines import DATABASE_FILENAME, data_dir
+    from store.roster import list_programs
 
     if getattr(args, "part2_notice", False):
         return PART2_NOTICE

@@ -40,7 +40,8 @@ def _by_instrument(table):
 def import_command(args) -> int:
     """Validate a response file, then store all of it in one transaction (or none of it)."""
     from ingest import read_responses, validate_responses
-    from store import administrations_from_table, connect, load_responses, save_administrations
+    from ingest.administrations import administrations_from_table
+    from store import connect, load_responses, save_administrations
 
     engine = connect(args.database)
     table = read_responses(args.input, instrument=args.instrument)
@@ -115,7 +116,7 @@ def export_command(args) -> int:
     from privacy.exports import write_export
     from privacy.notice import notice_for
     from store import audit, connect
-    from store.repository import list_programs
+    from store.roster import list_programs
 
     deidentify = bool(getattr(args, "deidentify", False))
     coarsen = bool(getattr(args, "coarsen_dates", False))

@@ -43,7 +43,7 @@ def _day(value: object) -> str | None:
 
 
 def export_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Stored responses (`store.repository.load_responses` columns) as an export writes them.
+    """Stored responses (`store.responses.load_responses` columns) as an export writes them.
 
     A copy with answers as whole numbers where they are whole (``3``, not ``3.0``), session
     numbers as integers, dates as ``YYYY-MM-DD`` text (dates already de-identified to text,

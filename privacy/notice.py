@@ -64,7 +64,7 @@ PART2_NOTICE = f"{PART2_HEADING} {PART2_STATEMENT}"
 def substance_use_programs(programs: pd.DataFrame, exported: Iterable[str | None]) -> list[str]:
     """Which of the `exported` program names are flagged substance-use in `programs`.
 
-    `programs` is `store.repository.list_programs` (columns name, substance_use).
+    `programs` is `store.roster.list_programs` (columns name, substance_use).
     """
     flagged = {
         str(name)

@@ -14,7 +14,7 @@ from services.selection import engine_for
 
 def roster(url: str) -> dict[str, pd.DataFrame]:
     """Programs, groups and member codes as stored."""
-    from store.repository import list_groups, list_members, list_programs
+    from store.roster import list_groups, list_members, list_programs
 
     engine = engine_for(url)
     return {

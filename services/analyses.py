@@ -350,7 +350,7 @@ def attendance(url: str, program: str | None, group: str | None, user=None) -> p
     Only the user's groups; for a user who may not see member codes (an evaluator) the
     member column is empty, so only rates per group and session can be shown.
     """
-    from store.repository import load_attendance
+    from store.sessions import load_attendance
 
     # By group id: a group's name is unique only within its program.
     wide = load_attendance(

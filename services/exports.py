@@ -219,7 +219,7 @@ def prepare_export(
     from privacy.exports import write_export
     from privacy.notice import notice_for
     from store.db import connect
-    from store.repository import list_programs
+    from store.roster import list_programs
 
     table = export_table(request, key=key)
     if table.empty:

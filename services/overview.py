@@ -63,7 +63,8 @@ def home(url: str, version: str, today: dt.date, user=None, recent_days: int = 2
     An alert is open when it is about a group's most recent session with check-ins: older
     drops have had a session since in which the facilitator could respond.
     """
-    from store.repository import list_programs, list_sessions
+    from store.roster import list_programs
+    from store.sessions import list_sessions
 
     engine = engine_for(url)
     group_table = visible_groups(url, user)

@@ -47,7 +47,7 @@ def report_files(scope: Scope) -> ReportFiles:
     from reports.content import key_results, report_content
     from reports.excel import write_excel_report
     from reports.pdf import write_pdf_report
-    from store.repository import list_programs
+    from store.roster import list_programs
 
     # The scope's answers as its user may see them: a facilitator's own groups only, an
     # evaluator's with pseudonyms and shifted dates (access.scope via `responses`).

@@ -92,7 +92,7 @@ def data_version(url: str) -> str:
     exports) are left out: otherwise every sign-in would empty every user's caches.
     """
     from store.audit import last_data_event
-    from store.repository import count_rows
+    from store.bulk_load import count_rows
 
     engine = engine_for(url)
     counts = count_rows(engine)
@@ -123,7 +123,8 @@ def filter_choices(url: str, version: str, user=None) -> FilterChoices:
     A user limited to some groups (a facilitator) gets only their groups and the dates of
     their groups' sessions.
     """
-    from store.repository import list_programs, list_sessions
+    from store.roster import list_programs
+    from store.sessions import list_sessions
 
     del version  # part of the cache key only
     engine = engine_for(url)
@@ -159,7 +160,7 @@ def own_group_ids(user) -> frozenset[int] | None:
 
 def visible_groups(url: str, user=None) -> pd.DataFrame:
     """Groups (id, program, name, facilitator_code, members) the user may see."""
-    from store.repository import list_groups
+    from store.roster import list_groups
 
     if user is None:
         return list_groups(engine_for(url))
@@ -173,7 +174,7 @@ def visible_groups(url: str, user=None) -> pd.DataFrame:
 
 def responses(scope: Scope) -> pd.DataFrame:
     """Stored item answers of the scope, in the long spreadsheet format."""
-    from store.repository import load_responses
+    from store.responses import load_responses
 
     if scope.user is not None:
         from access.scope import responses_for

@@ -110,7 +110,7 @@ def _outside_groups(table: ResponseTable, url: str, user) -> list:
     only the user's own groups: nothing of another group (its name, members or answers).
     """
     from ingest.validate import Problem
-    from store.repository import list_groups, list_members
+    from store.roster import list_groups, list_members
 
     own_ids = own_group_ids(user)
     if own_ids is None:
@@ -219,7 +219,7 @@ def check_upload(
     with their groups' stored answers, and every row about another group or its members is
     an error (`_outside_groups`): the report never shows another group's stored answers.
     """
-    from store.repository import load_responses
+    from store.responses import load_responses
 
     chosen = instrument_by_id(instrument) if instrument else None
     renames = {k: v for k, v in (mapping or {}).items() if v and v != k}
@@ -256,7 +256,8 @@ def store_upload(check: UploadCheck, url: str, entered_by: str = "upload", user=
     facilitator) would store answers outside them (checked again here, against the data
     stored now).
     """
-    from store import administrations_from_table, save_administrations
+    from ingest.administrations import administrations_from_table
+    from store import save_administrations
 
     if not check.ok:
         raise ValueError("the file has errors; nothing was stored")

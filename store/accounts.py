@@ -13,15 +13,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from store.repository import StoreError, write_transaction
+from store.db import StoreError, as_utc, write_transaction
 from store.schema import groups, programs, staff_groups, staff_users
-
-
-def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """A stored timestamp as an aware UTC datetime (SQLite hands back naive UTC ones)."""
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from store.accounts import as_utc
-from store.repository import write_transaction
+from store.db import as_utc, write_transaction
 from store.schema import audit_events, members
 
 # The audited actions (the `action` column).
@@ -47,6 +47,37 @@ BACKUP = "backup"
 RESTORE = "restore backup"
 #: A staff member opened a page that shows stored data (once per page per sign-in).
 VIEW = "view page"
+#: A file of administrations was stored (`store.administrations.save_administrations`).
+SAVE_ADMINISTRATIONS = "save administrations"
+#: A stored administration's answers were replaced by different ones (ids and counts only).
+REPLACE_ADMINISTRATION = "replace administration"
+#: A whole program was loaded at once (`store.bulk_load.load_program`, the demo loader).
+LOAD_PROGRAM = "load program"
+
+#: Every audited action, in the order the Audit log page offers them.
+ACTIONS = (
+    VIEW,
+    SIGN_IN,
+    SIGN_IN_FAILED,
+    SIGN_OUT,
+    USER_ADDED,
+    PASSWORD_RESET,
+    USER_CHANGED,
+    IMPORT,
+    EXPORT,
+    BUNDLE_EXPORT,
+    BUNDLE_IMPORT,
+    BUNDLE_REFUSED,
+    WITHDRAWAL,
+    SETTINGS_CHANGED,
+    BACKUP,
+    RESTORE,
+    AUDIT_EXPORT,
+    FIRST_ADMINISTRATOR,
+    SAVE_ADMINISTRATIONS,
+    REPLACE_ADMINISTRATION,
+    LOAD_PROGRAM,
+)
 
 #: Actions that read or only touch accounts' sessions: they change no answers, rosters or
 #: permissions, so cached results stay valid across them (`last_data_event`).
@@ -154,12 +185,17 @@ def load_audit(
     engine: Engine,
     *,
     action: str | None = None,
+    actions: Iterable[str] | None = None,
     who: str | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     limit: int | None = None,
 ) -> pd.DataFrame:
-    """Audit events, newest first, with columns `AUDIT_COLUMNS` (`at` in UTC)."""
+    """Audit events, newest first, with columns `AUDIT_COLUMNS` (`at` in UTC).
+
+    `action` keeps one action; `actions` keeps any of several (an empty collection keeps
+    none); both are values of `ACTIONS`.
+    """
     query = sa.select(
         audit_events.c.id,
         audit_events.c.at,
@@ -169,6 +205,8 @@ def load_audit(
     ).order_by(audit_events.c.id.desc())
     if action is not None:
         query = query.where(audit_events.c.action == action)
+    if actions is not None:
+        query = query.where(audit_events.c.action.in_(sorted(set(actions))))
     if who is not None:
         query = query.where(audit_events.c.who == who)
     if since is not None:

@@ -21,7 +21,9 @@ from urllib.parse import unquote
 
 from sqlalchemy.engine import make_url
 
-from store.db import database_url, dispose, is_sqlite, sqlite_path
+from store.db import connect, dispose
+from store.engines import database_url, is_sqlite, sqlite_path
+from store.migrate import upgrade
 
 
 class BackupError(ValueError):
@@ -80,12 +82,10 @@ def _copy_sqlite(source: sqlite3.Connection, target: sqlite3.Connection) -> None
 
 
 def backup(out: str | Path, url: str | None = None) -> str:
-    """Back up the database at `url` (default: as `store.db.database_url`) to the file `out`.
+    """Back up the database at `url` (default: as `store.engines.database_url`) to the file `out`.
 
     Returns a one-line summary. Refuses to overwrite an existing file.
     """
-    from store.db import connect
-
     resolved = database_url(url)
     out = Path(out)
     if out.exists():
@@ -136,8 +136,6 @@ def restore(backup_file: str | Path, url: str | None = None) -> str:
     nothing is lost if the wrong file was chosen. After the copy the database is migrated to
     the current schema. PostgreSQL: raises BackupError with the pg_restore command to run.
     """
-    from store.migrate import upgrade
-
     resolved = database_url(url)
     backup_file = Path(backup_file)
     if not is_sqlite(resolved):

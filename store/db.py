@@ -1,131 +1,44 @@
-"""Which database, and a ready engine for it.
+"""The base of store/: a migrated engine, and write transactions that survive races.
 
-The default is one SQLite file, ``data/mutuality.sqlite`` under the project (or under
-``$MUTUALITY_DATA_DIR``), created and migrated on first use. ``$DATABASE_URL`` (a SQLAlchemy
-URL such as ``postgresql+psycopg://user@host/db``) selects PostgreSQL instead.
+`connect` gives an engine whose schema is current (the first call for a database migrates it).
+`write_transaction` runs one unit of work in a write transaction and runs it again from the
+start when it loses a race to another writer (SQLite busy, PostgreSQL serialization failure,
+deadlock or unique violation); on SQLite the threads of one process take turns to write.
+Every write of Mutuality goes through it, so all writes share one transaction and retry policy.
 
-SQLite connections get WAL journaling, foreign keys, a busy timeout and ``synchronous=FULL``
-(a committed administration survives a power cut). Transactions that write start with
-``BEGIN IMMEDIATE`` so concurrent writers queue for the write lock instead of failing halfway.
+The small helpers the entity modules share (`now`, `as_utc`, `chunks`, `read_frame`) live here
+too, so that no module of store/ needs another one's private parts.
 """
 
 from __future__ import annotations
 
-import os
+import contextlib
+import datetime as dt
+import random
 import threading
-from pathlib import Path
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
+import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
 
-#: Milliseconds a SQLite connection waits for another writer before giving up.
-SQLITE_BUSY_TIMEOUT_MS = 30_000
-#: Execution option that marks a connection's transactions as writes (see `writing`).
-WRITE_OPTION = "mutuality_write"
-DATABASE_FILENAME = "mutuality.sqlite"
+from store.engines import database_url, engine, forget, writing
+from store.migrate import upgrade
 
-_engines: dict[str, Engine] = {}
+#: How often a transaction that lost a race to another writer is run again.
+MAX_ATTEMPTS = 30
+# PostgreSQL SQLSTATEs worth another attempt: serialization failure, deadlock, unique
+# violation (another writer inserted the same key first).
+_RETRY_SQLSTATES = {"40001", "40P01", "23505"}
+#: Keys per IN (...) list, well under SQLite's and PostgreSQL's limits.
+CHUNK = 500
+
+T = TypeVar("T")
+
 _migrated: set[str] = set()
 _lock = threading.Lock()
-
-
-def data_dir() -> Path:
-    """Folder of the local database: ``$MUTUALITY_DATA_DIR`` or ``data/`` in the project."""
-    configured = os.environ.get("MUTUALITY_DATA_DIR")
-    return Path(configured) if configured else Path(__file__).resolve().parent.parent / "data"
-
-
-def database_url(explicit: str | None = None) -> str:
-    """The database to use: `explicit`, else ``$DATABASE_URL``, else the local SQLite file.
-
-    The SQLite file's folder is created when missing.
-    """
-    if explicit:
-        return explicit
-    from_environment = os.environ.get("DATABASE_URL")
-    if from_environment:
-        return from_environment
-    folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / DATABASE_FILENAME}"
-
-
-def is_sqlite(url: str | URL | Engine) -> bool:
-    """True when the URL or engine points at SQLite."""
-    if isinstance(url, Engine):
-        return url.dialect.name == "sqlite"
-    return make_url(str(url) if isinstance(url, str) else url).get_backend_name() == "sqlite"
-
-
-def sqlite_path(url: str | URL) -> Path | None:
-    """The file of a SQLite URL (None for an in-memory database)."""
-    database = make_url(url).database
-    if not database or database == ":memory:":
-        return None
-    return Path(database)
-
-
-def _check_url(url: str) -> URL:
-    if url.startswith(("postgres://", "postgresql://")):
-        # The bare scheme would mean psycopg2; the installed driver is psycopg 3.
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    try:
-        parsed = make_url(url)
-    except sa.exc.ArgumentError:
-        raise ValueError(
-            f"{url!r} is not a database URL. Use sqlite:///path/to/file.sqlite or "
-            "postgresql+psycopg://user@host:5432/dbname"
-        ) from None
-    backend = parsed.get_backend_name()
-    if backend not in ("sqlite", "postgresql"):
-        raise ValueError(f"database {backend!r} is not supported; use SQLite or PostgreSQL")
-    return parsed
-
-
-def _sqlite_engine(url: URL) -> Engine:
-    path = sqlite_path(url)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    created = sa.create_engine(url, pool_size=20, max_overflow=20, pool_timeout=120)
-
-    @sa.event.listens_for(created, "connect")
-    def _on_connect(dbapi_connection, _record):
-        # Let SQLAlchemy, not the sqlite3 module, issue BEGIN (so savepoints and BEGIN
-        # IMMEDIATE work as written).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA synchronous = FULL")
-        cursor.close()
-
-    @sa.event.listens_for(created, "begin")
-    def _on_begin(connection):
-        if connection.get_execution_options().get(WRITE_OPTION):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
-
-    return created
-
-
-def engine(url: str | None = None) -> Engine:
-    """A cached engine for `url` (resolved with `database_url`), not yet migrated.
-
-    Use `connect` for an engine whose schema is known to be current.
-    """
-    resolved = database_url(url)
-    with _lock:
-        if resolved not in _engines:
-            parsed = _check_url(resolved)
-            if parsed.get_backend_name() == "sqlite":
-                _engines[resolved] = _sqlite_engine(parsed)
-            else:
-                _engines[resolved] = sa.create_engine(
-                    parsed, pool_size=20, max_overflow=20, pool_pre_ping=True
-                )
-        return _engines[resolved]
 
 
 def connect(url: str | None = None) -> Engine:
@@ -134,8 +47,6 @@ def connect(url: str | None = None) -> Engine:
     The first call for a database creates it (a SQLite file) and runs the migrations; later
     calls in the same process reuse the engine.
     """
-    from store.migrate import upgrade
-
     resolved = database_url(url)
     with _lock:
         needs_migration = resolved not in _migrated
@@ -147,15 +58,116 @@ def connect(url: str | None = None) -> Engine:
 
 
 def dispose(url: str | None = None) -> None:
-    """Close and forget the cached engine for `url` (all of them when None)."""
-    with _lock:
-        keys = list(_engines) if url is None else [database_url(url)]
-        for key in keys:
-            if key in _engines:
-                _engines.pop(key).dispose()
+    """Close and forget the cached engine for `url` (all of them when None).
+
+    The next `connect` to it checks the migrations again.
+    """
+    for key in forget(url):
+        with _lock:
             _migrated.discard(key)
 
 
-def writing(connection: sa.Connection) -> sa.Connection:
-    """The connection with its transactions marked as writes (``BEGIN IMMEDIATE`` on SQLite)."""
-    return connection.execution_options(**{WRITE_OPTION: True})
+class StoreError(ValueError):
+    """A request the database refuses (unknown group, a member moved between groups, ...)."""
+
+
+class Rollback(Exception):  # noqa: N818 - control flow: raised by a transaction's work
+    """Raised by the work of `write_transaction` as ``Rollback(result)``: roll back, return result.
+
+    Caught by `write_transaction`, never by its callers.
+    """
+
+    def __init__(self, result):
+        self.result = result
+
+
+def now() -> dt.datetime:
+    """The current moment in UTC, as stored in ``created_at`` and ``recorded_at`` columns."""
+    return dt.datetime.now(dt.UTC)
+
+
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored timestamp as an aware UTC datetime (SQLite hands back naive UTC ones)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def chunks(values: list, size: int = CHUNK):
+    """`values` in consecutive slices of at most `size` (for IN lists and batched inserts)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def frame_on(connection: Connection, query) -> pd.DataFrame:
+    """The rows of `query` on an open connection as a DataFrame, columns as the query names."""
+    result = connection.execute(query)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def read_frame(engine: Engine, query) -> pd.DataFrame:
+    """The rows of `query` as a DataFrame (one short read on its own connection)."""
+    with engine.connect() as connection:
+        return frame_on(connection, query)
+
+
+def _retryable(error: sa.exc.DBAPIError) -> bool:
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate in _RETRY_SQLSTATES:
+        return True
+    message = str(error.orig).lower()
+    if isinstance(error, sa.exc.OperationalError) and ("locked" in message or "busy" in message):
+        return True
+    # SQLite: a unique index hit can only come from a race when writers are serialised,
+    # but retrying is harmless and bounded.
+    return isinstance(error, sa.exc.IntegrityError) and "unique" in message
+
+
+_sqlite_writer_locks: dict[int, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def _writer_slot(engine: Engine):
+    """On SQLite, threads of one process take turns to write.
+
+    SQLite allows one writer at a time anyway; queueing on a Python lock hands the write lock
+    straight to the next thread, where SQLite's busy handler would sleep and poll (up to
+    100 ms a time). Other processes still wait through the busy timeout.
+    """
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _locks_guard:
+        lock = _sqlite_writer_locks.setdefault(id(engine), threading.Lock())
+    with lock:
+        yield
+
+
+def write_transaction(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run ``work(connection)`` in one write transaction and return what it returns.
+
+    The transaction is run again from the start when it loses a race to another writer
+    (SQLite busy, PostgreSQL serialization failure, deadlock or unique violation), up to
+    `MAX_ATTEMPTS` times; on SQLite the threads of one process take turns. `work` raises
+    ``Rollback(result)`` to roll everything back and return `result`.
+    """
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with _writer_slot(engine), writing(engine.connect()) as connection:
+                transaction = connection.begin()
+                try:
+                    result = work(connection)
+                except Rollback as rollback:
+                    transaction.rollback()
+                    return rollback.result
+                except BaseException:
+                    transaction.rollback()
+                    raise
+                transaction.commit()
+                return result
+        except sa.exc.DBAPIError as error:
+            if attempt == MAX_ATTEMPTS - 1 or not _retryable(error):
+                raise
+            time.sleep(min(0.5, 0.005 * 2 ** min(attempt, 7)) * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from store.accounts import as_utc
-from store.repository import write_transaction
+from store.db import as_utc, write_transaction
 from store.schema import join_attempts, sessions
 
 

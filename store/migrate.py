@@ -17,6 +17,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from store.engines import engine, writing
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -28,8 +30,6 @@ def alembic_config() -> Config:
 
 
 def _run(url: str | None, action, revision: str) -> None:
-    from store.db import engine, writing
-
     # A write transaction (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL), so that
     # several processes starting at once migrate one after the other, not over each other.
     with writing(engine(url).connect()) as connection, connection.begin():
@@ -41,7 +41,7 @@ def _run(url: str | None, action, revision: str) -> None:
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
-    """Migrate the database at `url` (see `store.db.database_url`) up to `revision`."""
+    """Migrate the database at `url` (see `store.engines.database_url`) up to `revision`."""
     _run(url, command.upgrade, revision)
 
 
@@ -52,8 +52,6 @@ def downgrade(url: str | None = None, revision: str = "base") -> None:
 
 def current_revision(url: str | None = None) -> str | None:
     """The revision the database is at (None for a database never migrated)."""
-    from store.db import engine
-
     with engine(url).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 

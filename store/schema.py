@@ -141,7 +141,7 @@ item_responses = sa.Table(
     # NULL is a skipped item: kept, so an export shows the administration as it was given.
     sa.Column("value", sa.Float, nullable=True),
 )
-# Migration 0003: covers what `session_means` reads of each answer (no table row visits).
+# Migration 0003: covers reading each administration's answers by item (no table row visits).
 sa.Index(
     "ix_item_responses_administration_id_item_value",
     item_responses.c.administration_id,

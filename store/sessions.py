@@ -1,22 +1,210 @@
-"""Running a session: looking sessions up by id or phone code, and who has answered.
+"""Sessions and their attendance: creating, opening and closing sessions, and who was there.
 
-The "Run a session" page, the kiosk and the phone form use these alongside
-`store.repository` (create_session, open_session, close_session, record_attendance,
-list_members, save_administration), which they complement: these functions work from a
-session's database id or join code, which is what the pages hold.
+`create_session`, `open_session`, `close_session`, `list_sessions`, `record_attendance` and
+`load_attendance` work by group name and session number, as files and the CLI name them. The
+"Run a session" page, the kiosk and the phone form also use the functions that work from a
+session's database id or join code, which is what the pages hold (`get_session`,
+`find_open_session`, `open_with_new_code`, `answered_members`, ...).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
-from store.repository import StoreError, create_session, open_session
+from store.db import StoreError, now, read_frame, write_transaction
+from store.roster import Roster, required_name
 from store.schema import administrations, attendance, groups, members, programs, sessions
+
+
+def create_session(
+    engine: Engine,
+    group: str,
+    number: int,
+    date: dt.date | None = None,
+    program: str | None = None,
+) -> int:
+    """Create session `number` of `group` (or find it); returns the session id."""
+
+    def work(connection: Connection) -> int:
+        roster = Roster(connection)
+        return roster.session(
+            roster.group(required_name(group, "group"), program), int(number), date
+        )
+
+    return write_transaction(engine, work)
+
+
+def open_session(engine: Engine, session_id: int, join_code: str | None = None) -> None:
+    """Mark a session open (members can answer), optionally with a join code for phones."""
+    _set_session(engine, session_id, status="open", join_code=join_code)
+
+
+def close_session(engine: Engine, session_id: int) -> None:
+    """Mark a session closed; its join code stops working."""
+    _set_session(engine, session_id, status="closed", join_code=None)
+
+
+def _set_session(engine: Engine, session_id: int, **values) -> None:
+    def work(connection: Connection) -> None:
+        changed = connection.execute(
+            sessions.update().where(sessions.c.id == session_id).values(**values)
+        ).rowcount
+        if changed != 1:
+            raise StoreError(f"there is no session with id {session_id}")
+
+    write_transaction(engine, work)
+
+
+def list_sessions(
+    engine: Engine,
+    group: str | None = None,
+    program: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+    newest_first: bool = False,
+    group_ids: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """Sessions: id, program, group, number, date, status, join_code, administrations.
+
+    Recent sessions: ``date_to=today, newest_first=True, limit=5``; upcoming:
+    ``date_from=today``. `group_ids` keeps only the sessions of those groups (by id, so two
+    programs' groups of the same name are told apart); an empty collection keeps none.
+    """
+    query = (
+        sa.select(
+            sessions.c.id,
+            programs.c.name.label("program"),
+            groups.c.name.label("group"),
+            sessions.c.number,
+            sessions.c.date,
+            sessions.c.status,
+            sessions.c.join_code,
+            sa.func.count(administrations.c.id).label("administrations"),
+        )
+        .select_from(
+            sessions.outerjoin(groups, groups.c.id == sessions.c.group_id)
+            .outerjoin(programs, programs.c.id == groups.c.program_id)
+            .outerjoin(administrations, administrations.c.session_id == sessions.c.id)
+        )
+        .group_by(
+            sessions.c.id,
+            programs.c.name,
+            groups.c.name,
+            sessions.c.number,
+            sessions.c.date,
+            sessions.c.status,
+            sessions.c.join_code,
+        )
+    )
+    order = (
+        [sessions.c.date.desc(), sessions.c.number.desc()]
+        if newest_first
+        else [
+            sessions.c.date,
+            sessions.c.number,
+        ]
+    )
+    query = query.order_by(*order, sessions.c.id)
+    if group is not None:
+        query = query.where(groups.c.name == group)
+    if program is not None:
+        query = query.where(programs.c.name == program)
+    if date_from is not None:
+        query = query.where(sessions.c.date >= date_from)
+    if date_to is not None:
+        query = query.where(sessions.c.date <= date_to)
+    if status is not None:
+        query = query.where(sessions.c.status == status)
+    if group_ids is not None:
+        query = query.where(sessions.c.group_id.in_(sorted(int(i) for i in group_ids)))
+    if limit is not None:
+        query = query.limit(limit)
+    return read_frame(engine, query)
+
+
+def record_attendance(
+    engine: Engine,
+    group: str,
+    session: int,
+    present: dict[str, bool],
+    program: str | None = None,
+    date: dt.date | None = None,
+) -> int:
+    """Record who was present at session `session` of `group`; returns rows written.
+
+    `present` maps member code -> present. Recording again overwrites the earlier marks for
+    those members (a facilitator correcting the register). New members join the group.
+    """
+
+    def work(connection: Connection) -> int:
+        roster = Roster(connection)
+        group_id = roster.group(required_name(group, "group"), program)
+        session_id = roster.session(group_id, int(session), date)
+        for code, here in present.items():
+            member_id = roster.member(required_name(code, "member code"), group_id)[0]
+            connection.execute(
+                attendance.delete().where(
+                    attendance.c.session_id == session_id, attendance.c.member_id == member_id
+                )
+            )
+            connection.execute(
+                attendance.insert().values(
+                    session_id=session_id,
+                    member_id=member_id,
+                    present=bool(here),
+                    recorded_at=now(),
+                )
+            )
+        return len(present)
+
+    return write_transaction(engine, work)
+
+
+def load_attendance(
+    engine: Engine,
+    group: str | None = None,
+    program: str | None = None,
+    group_ids: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """Attendance as members x sessions: index (group, member), columns session numbers.
+
+    Cells are True (present), False (absent) or NA (not recorded). `group_ids` keeps only
+    the marks of those groups' sessions (by id, so two programs' groups of the same name are
+    told apart); an empty collection keeps none.
+    """
+    query = sa.select(
+        groups.c.name.label("group"),
+        members.c.code.label("member"),
+        sessions.c.number.label("session"),
+        attendance.c.present,
+    ).select_from(
+        attendance.join(sessions)
+        .join(members, members.c.id == attendance.c.member_id)
+        .outerjoin(groups, groups.c.id == sessions.c.group_id)
+        .outerjoin(programs, programs.c.id == groups.c.program_id)
+    )
+    if group is not None:
+        query = query.where(groups.c.name == group)
+    if program is not None:
+        query = query.where(programs.c.name == program)
+    if group_ids is not None:
+        query = query.where(sessions.c.group_id.in_(sorted(int(i) for i in group_ids)))
+    long = read_frame(engine, query)
+    if long.empty:
+        return pd.DataFrame(index=pd.MultiIndex.from_tuples([], names=["group", "member"]))
+    long["present"] = long["present"].astype("boolean")
+    wide = long.pivot_table(
+        index=["group", "member"], columns="session", values="present", aggfunc="first"
+    )
+    return wide.astype("boolean").sort_index(axis=1)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from store.administration import Administration, AdministrationError
+from store.administrations import Administration, AdministrationError, save_in_transaction
 from store.audit import BUNDLE_IMPORT, record_in
-from store.repository import Rollback, Roster, StoreError, save_in_transaction, write_transaction
+from store.db import Rollback, StoreError, write_transaction
+from store.roster import Roster
 from store.schema import (
     administrations,
     attendance,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from store.audit import WITHDRAWAL, record_in
-from store.repository import StoreError, write_transaction
+from store.db import StoreError, write_transaction
 from store.schema import administrations, attendance, groups, item_responses, members, programs
 
 

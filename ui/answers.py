@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
-from sqlalchemy.engine import Engine
-
-from measures import Instrument, load_instrument
-from store.administration import Administration
-from store.repository import session_means
+from measures import Instrument
+from store.administrations import Administration
 from store.sessions import SessionInfo
 
 #: The per-session questionnaire members answer in the app.
@@ -67,33 +63,4 @@ def build_administration(
         date=session.date,
         mode=mode,
         entered_by=entered_by,
-    )
-
-
-def group_session_means(
-    engine: Engine,
-    group: str,
-    program: str | None,
-    scale: str = "total",
-    instrument: str | Instrument = CHECKIN,
-) -> pd.DataFrame:
-    """Per session of one group: members scored (``n``), ``mean`` and ``sd`` of a scale.
-
-    The scale is scored as the instrument defines it (reverse keys, prorating within its
-    ``max_missing``), by `store.repository.session_means`. Columns: program, group, session,
-    date, n, mean, sd; one row per session with at least one scored administration. This is
-    what the "Mutuality over time" chart of a group plots.
-    """
-    definition = load_instrument(instrument)
-    chosen = definition.scale(scale)
-    return session_means(
-        engine,
-        definition.id,
-        chosen.items,
-        reverse_items=[i for i in chosen.items if definition.item(i).reverse],
-        scale_min_max=(definition.response_scale.min, definition.response_scale.max),
-        group=group,
-        program=program,
-        method=chosen.method,
-        max_missing=chosen.max_missing,
     )

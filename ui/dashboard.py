@@ -17,7 +17,8 @@ import streamlit as st
 from privacy.safety import neutralise_formulas
 from services import analyses, catalog, overview, reporting, selection
 from store import audit
-from store.db import connect, database_url
+from store.db import connect
+from store.engines import database_url
 from ui import state as keys
 
 _cache = st.cache_data(show_spinner=False, max_entries=64)

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 
 from measures import Instrument, load_instrument
 from store import sessions as session_store
-from store.repository import save_administration
+from store.administrations import save_administration
 from ui import state as keys
 from ui.answers import CHECKIN, build_administration, roster_code
 from ui.speech import read_aloud_button, spoken_text

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from measures import Instrument, refused_answers
-from store.administration import Administration
+from store.administrations import Administration
 from store.sessions import SessionInfo
 from ui.answers import build_administration, timepoint_of
 

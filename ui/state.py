@@ -153,7 +153,7 @@ W_SIGN_IN_PASSWORD = "w_sign_in_password"
 W_SETUP_USER = "w_setup_user"
 W_SETUP_PASSWORD = "w_setup_password"
 W_SETUP_REPEAT = "w_setup_repeat"
-W_AUDIT_ACTION = "w_audit_action"
+W_AUDIT_ACTIONS = "w_audit_actions"
 #: Settings page: staff users (add, reset a password, deactivate) and withdrawing a member.
 W_STAFF_NEW_USER = "w_staff_new_user"
 W_STAFF_NEW_ROLE = "w_staff_new_role"

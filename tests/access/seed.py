@@ -7,15 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store.administration import Administration
-from store.repository import (
-    create_group,
-    create_member,
-    create_program,
-    create_session,
-    record_attendance,
-    save_administrations,
-)
+from store.administrations import Administration, save_administrations
+from store.roster import create_group, create_member, create_program
+from store.sessions import create_session, record_attendance
 
 MEMBERS = {
     ("Recovery", "R-1"): ["R01", "R02", "R03"],

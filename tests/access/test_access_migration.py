@@ -7,14 +7,14 @@ from store.schema import metadata
 
 
 def _tables(url):
-    from store.db import engine
+    from store.engines import engine
 
     return set(sa.inspect(engine(url)).get_table_names())
 
 
 def test_upgrade_downgrade_upgrade(database_url):
     migrate.upgrade(database_url)
-    from store.db import engine
+    from store.engines import engine
 
     inspector = sa.inspect(engine(database_url))
     assert {"staff_groups", "join_attempts"} <= set(inspector.get_table_names())

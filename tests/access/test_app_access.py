@@ -17,9 +17,9 @@ from streamlit.testing.v1 import AppTest
 from access import idle
 from access.accounts import StaffUser, add_user, create_first_administrator
 from access.roles import PAGE_PERMISSIONS, may_see_page
+from sample_data.demo import load_demo
 from store import audit
 from store.db import connect, dispose
-from store.demo import load_demo
 from ui import state as keys
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -130,6 +130,19 @@ def test_audit_log_page_lists_entries_for_administrators(demo_url):
     assert not at.exception
     shown = at.dataframe[0].value
     assert audit.USER_ADDED in set(shown["action"])
+
+
+def test_audit_log_page_filters_by_action(demo_url):
+    add_user(connect(demo_url), "flo", "facilitator passphrase", "facilitator", by="admin")
+    at = app("administrator").run()
+    at.switch_page("app_pages/audit_log.py").run()
+    assert len(set(at.dataframe[0].value["action"])) > 1  # unfiltered: several actions
+    assert at.multiselect(key=keys.W_AUDIT_ACTIONS).options == list(audit.ACTIONS)
+    at.multiselect(key=keys.W_AUDIT_ACTIONS).set_value([audit.USER_ADDED]).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert set(shown["action"]) == {audit.USER_ADDED}
+    assert len(shown) == len(audit.load_audit(connect(demo_url), action=audit.USER_ADDED))
 
 
 def test_first_run_asks_for_an_administrator(tmp_path, monkeypatch):

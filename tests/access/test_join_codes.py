@@ -9,7 +9,7 @@ import pytest
 from access import join_codes
 from access.policy import Policy
 from store.join_attempts import find_open_code
-from store.repository import close_session, create_session, open_session
+from store.sessions import close_session, create_session, open_session
 
 POLICY = Policy(
     join_code_hours=12, join_tries_per_browser=3, join_tries_all_browsers=5, join_window_minutes=15

@@ -19,18 +19,11 @@ from streamlit.testing.v1 import AppTest
 
 from access.accounts import StaffUser
 from services import analyses, overview, selection, uploads
-from store.administration import Administration
+from store.administrations import Administration, save_administrations
+from store.bulk_load import count_rows
 from store.db import connect, dispose
-from store.repository import (
-    count_rows,
-    create_group,
-    create_member,
-    create_program,
-    create_session,
-    list_members,
-    record_attendance,
-    save_administrations,
-)
+from store.roster import create_group, create_member, create_program, list_members
+from store.sessions import create_session, record_attendance
 from tests.access.signed_in import staff_session
 from ui import state as keys
 

@@ -21,10 +21,10 @@ from streamlit.testing.v1 import AppTest
 
 from access import accounts, browser
 from access.roles import PAGE_PERMISSIONS, may_see_page
+from sample_data.demo import load_demo
 from services import published, reporting, selection
 from store.db import connect, dispose
-from store.demo import load_demo
-from store.repository import list_groups, list_members
+from store.roster import list_groups, list_members
 from ui import state as keys
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -114,7 +114,7 @@ def test_disabled_account_cannot_sign_in(engine):
 
 
 def test_facilitator_is_linked_to_their_groups_only(engine):
-    from store.repository import create_group
+    from store.roster import create_group
 
     mine = create_group(engine, "Recovery", "R-1")
     create_group(engine, "Recovery", "R-2")

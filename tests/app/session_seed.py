@@ -12,7 +12,8 @@ from pathlib import Path
 
 from access import accounts, browser
 from store.db import connect, dispose
-from store.repository import create_group, create_member, create_session
+from store.roster import create_group, create_member
+from store.sessions import create_session
 from ui import state as keys
 
 PROGRAM = "Recovery program"

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from sample_data.demo import load_demo
 from store.db import dispose
-from store.demo import load_demo
 from tests.access.signed_in import staff_session
 from ui import state as keys
 

@@ -25,8 +25,9 @@ from privacy.exports import NOTICE_SHEET
 from privacy.notice import PART2_NOTICE
 from services import exports
 from store import audit
+from store.administrations import save_administrations
 from store.db import connect, dispose
-from store.repository import create_group, create_member, save_administrations
+from store.roster import create_group, create_member
 from tests.access.seed import MEMBERS, checkin, seed
 from tests.access.signed_in import staff_session
 from ui import state as keys

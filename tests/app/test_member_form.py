@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from measures import load_instrument
 from store.db import connect
-from store.repository import close_session, load_responses
-from store.sessions import count_answered, get_session, open_with_new_code
+from store.responses import load_responses
+from store.sessions import close_session, count_answered, get_session, open_with_new_code
 from tests.app.session_seed import GROUP, MEMBERS, PROGRAM, forget, seed_database, sign_in
 from ui import state as keys
 from ui.room import new_join_code

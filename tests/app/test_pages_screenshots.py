@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from access import accounts
+from sample_data.demo import load_demo
 from store.db import connect, dispose
-from store.demo import load_demo
 from tests.e2e.conftest import LAPTOP, serve_app
 from tests.e2e.member_steps import wait_for_app
 

@@ -18,9 +18,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access import accounts, browser
+from sample_data.demo import load_demo
+from store.bulk_load import count_rows
 from store.db import connect, dispose
-from store.demo import load_demo
-from store.repository import count_rows, create_member, list_groups
+from store.roster import create_member, list_groups
 from tests.app import session_seed
 from tests.app.session_seed import GROUP, PROGRAM, forget, seed_database
 from ui import state as keys

@@ -17,16 +17,10 @@ from openpyxl import load_workbook
 
 from access.accounts import StaffUser
 from services import analyses, overview, published, reporting, selection
-from store.administration import Administration
+from store.administrations import Administration, save_administrations
 from store.db import connect, dispose
-from store.repository import (
-    create_group,
-    create_member,
-    create_program,
-    create_session,
-    record_attendance,
-    save_administrations,
-)
+from store.roster import create_group, create_member, create_program
+from store.sessions import create_session, record_attendance
 
 LABEL = "fewer than 5: not shown"
 PROGRAM = "Re-entry"

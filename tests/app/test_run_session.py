@@ -13,15 +13,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from measures import load_instrument
+from store.administrations import save_administration
 from store.db import connect
-from store.repository import (
-    list_members,
+from store.responses import load_responses
+from store.roster import list_members
+from store.sessions import (
+    find_open_session,
+    get_session,
+    group_sessions,
     load_attendance,
-    load_responses,
     record_attendance,
-    save_administration,
 )
-from store.sessions import find_open_session, get_session, group_sessions
 from tests.app.session_seed import GROUP, MEMBERS, PROGRAM, forget, seed_database, sign_in
 from ui import state as keys
 from ui.answers import build_administration
@@ -97,7 +99,7 @@ def test_a_member_code_added_on_the_spot_joins_the_group_and_is_present(database
 
 def test_a_facilitator_sees_only_their_group_and_another_groups_code_is_refused(database):
     engine = connect(database.url)
-    from store.repository import create_member
+    from store.roster import create_member
 
     create_member(engine, "X9", group="Thursday circle", program=PROGRAM)
     at = run_session_page()

@@ -17,7 +17,8 @@ from access.accounts import SignInError
 from store import audit
 from store.accounts import get_staff, linked_group_ids
 from store.db import connect
-from store.repository import list_groups, list_members, load_responses
+from store.responses import load_responses
+from store.roster import list_groups, list_members
 from tests.app.session_seed import (
     FACILITATOR,
     FACILITATOR_PASSWORD,
@@ -146,7 +147,7 @@ def test_an_administrator_cannot_deactivate_themselves(url):
 
 def test_withdrawing_a_member_asks_first_then_deletes_and_is_audited(url):
     engine = connect(url)
-    from store.repository import save_administration
+    from store.administrations import save_administration
     from tests.access.seed import checkin
 
     save_administration(engine, checkin("M01", GROUP, PROGRAM, "pre", None, (1, 2, 3)))

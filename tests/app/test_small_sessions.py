@@ -20,11 +20,12 @@ from streamlit.testing.v1 import AppTest
 
 from access import accounts, browser
 from ingest import read_responses
+from ingest.administrations import administrations_from_table
 from measures import load_instrument
 from services import analyses, selection
-from store import administrations_from_table, save_administrations
+from store import save_administrations
 from store.db import connect, dispose
-from store.repository import record_attendance
+from store.sessions import record_attendance
 from ui import state as keys
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

@@ -8,8 +8,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from services import uploads
+from store.bulk_load import count_rows
 from store.db import connect, dispose
-from store.repository import count_rows
 
 
 def test_a_file_named_after_a_member_does_not_label_other_members_rows(tmp_path):

@@ -8,7 +8,8 @@ import pytest
 from cli import main
 from privacy.notice import PART2_NOTICE
 from store import audit, connect
-from store.repository import count_rows, load_responses
+from store.bulk_load import count_rows
+from store.responses import load_responses
 from tests.access.databases import postgres, sqlite_url  # noqa: F401 - fixture
 from tests.access.seed import seed
 

@@ -18,10 +18,11 @@ import pytest
 import cli
 from analysis.reliable_change import hlm_input
 from ingest import read_responses
+from ingest.administrations import administrations_from_table
 from measures import load_instrument, score
 from reports.content import report_content
 from services import analyses, selection
-from store import administrations_from_table, save_administrations
+from store import save_administrations
 from store.db import connect, dispose
 
 CHECKIN = load_instrument("mutuality-checkin")

@@ -10,7 +10,7 @@ import pytest
 
 import cli
 from store import connect
-from store.repository import count_rows
+from store.bulk_load import count_rows
 from tests.store import databases
 
 # The storage suite's fixtures: every test here runs on SQLite and on PostgreSQL.

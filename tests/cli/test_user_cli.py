@@ -76,7 +76,7 @@ def test_a_password_is_never_taken_from_the_command_line():
 
 
 def test_member_withdraw_needs_confirmation_and_leaves_a_data_free_audit_entry(url, capsys):
-    from store.repository import list_members
+    from store.roster import list_members
     from tests.access.seed import seed
 
     seed(connect(url))

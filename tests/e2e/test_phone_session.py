@@ -11,9 +11,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from measures import load_instrument
+from analysis.trend import session_means
+from ingest import long_to_wide
+from measures import load_instrument, score
 from store.db import connect
-from store.repository import load_responses
+from store.responses import load_responses
 from tests.app.session_seed import GROUP, PROGRAM
 from tests.e2e.conftest import LAPTOP, PHONE
 from tests.e2e.member_steps import (
@@ -23,7 +25,6 @@ from tests.e2e.member_steps import (
     start_with_code,
     wait_for_app,
 )
-from ui.answers import group_session_means
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -95,7 +96,8 @@ def test_two_members_answer_on_their_phones_and_the_facilitator_sees_it(
     # M01: (4+4+5+3+4+4+5+4+(6-2)+(6-1)) / 10 = 42 / 10 = 4.2
     # M03: (3+2+4+3+3+4+3+5+(6-3)+(6-2)) / 10 = 34 / 10 = 3.4
     # session mean = (4.2 + 3.4) / 2 = 3.8
-    means = group_session_means(engine, GROUP, PROGRAM)
+    answers = load_responses(engine, instrument=CHECKIN.id, group=GROUP, program=PROGRAM)
+    means = session_means(score(long_to_wide(answers, CHECKIN), CHECKIN), "total")
     session_one = means[means["session"] == 1].iloc[0]
     assert session_one["n"] == 2
     assert session_one["mean"] == pytest.approx(3.8)

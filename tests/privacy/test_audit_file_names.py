@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from cli import main
 from store import audit, connect
-from store.repository import save_administrations
+from store.administrations import save_administrations
 from store.withdrawal import withdraw_member
 from tests.access.seed import checkin, seed
 
@@ -51,7 +51,7 @@ def test_an_upload_named_after_the_member_it_creates_is_audited_without_the_code
     )
     result = save_administrations(engine, [new], source="N07-intake.xlsx")
     assert result.committed and len(result.stored) == 1
-    event = audit.load_audit(engine, action="save administrations").iloc[0]
+    event = audit.load_audit(engine, action=audit.SAVE_ADMINISTRATIONS).iloc[0]
     assert event["who"] == "upload [member]-intake.xlsx"
     assert event["detail"] == {
         "source": "[member]-intake.xlsx",

@@ -21,9 +21,9 @@ from access.accounts import StaffUser
 from privacy.exports import audit_csv
 from services import analyses, reporting, selection
 from store import audit, connect
-from store.administration import Administration
+from store.administrations import Administration, save_administrations
 from store.db import dispose
-from store.repository import create_program, save_administrations
+from store.roster import create_program
 from tests.access.databases import sqlite_url
 from ui import dashboard
 

@@ -8,7 +8,10 @@ import pytest
 
 from privacy.bundle import MIN_SCRYPT_N, BundleError, open_bundle, seal
 from store import audit, connect
-from store.repository import count_rows, load_attendance, load_responses, save_administration
+from store.administrations import save_administration
+from store.bulk_load import count_rows
+from store.responses import load_responses
+from store.sessions import load_attendance
 from store.transfer import dump_database, load_dump
 from tests.access.databases import sqlite_url
 from tests.access.seed import checkin, seed
@@ -39,7 +42,7 @@ def test_round_trip_into_an_empty_database(laptop, engine):
     assert count_rows(engine) == count_rows(laptop)
     assert _sorted(load_responses(engine)).equals(_sorted(load_responses(laptop)))
     assert load_attendance(engine).equals(load_attendance(laptop))
-    from store.repository import list_programs
+    from store.roster import list_programs
 
     programs = list_programs(engine)
     flags = dict(zip(programs["name"], programs["substance_use"], strict=True))

@@ -4,7 +4,10 @@ import pytest
 import sqlalchemy as sa
 
 from store import audit
-from store.repository import StoreError, count_rows, list_members, load_responses
+from store.bulk_load import count_rows
+from store.db import StoreError
+from store.responses import load_responses
+from store.roster import list_members
 from store.withdrawal import withdraw_member
 from tests.access.seed import seed
 
@@ -79,7 +82,7 @@ def test_a_withdrawn_member_with_a_replaced_administration_leaves_no_trace(engin
     """The store's 'replace administration' event used to keep the code and the answers."""
     import datetime as dt
 
-    from store.repository import save_administration
+    from store.administrations import save_administration
     from tests.access.seed import checkin
 
     seed(engine)
@@ -89,7 +92,7 @@ def test_a_withdrawn_member_with_a_replaced_administration_leaves_no_trace(engin
         replace=True,
     )
     assert replaced.status == "replaced"
-    event = audit.load_audit(engine, action="replace administration").iloc[0]
+    event = audit.load_audit(engine, action=audit.REPLACE_ADMINISTRATION).iloc[0]
     assert set(event["detail"]) == {"administration_id", "instrument", "changed_items"}
 
     withdraw_member(engine, "R01", who="admin")

@@ -16,7 +16,8 @@ import pytest
 import sqlalchemy as sa
 
 from store import Administration, save_administration
-from store.repository import count_rows, save_administrations
+from store.administrations import save_administrations
+from store.bulk_load import count_rows
 from store.schema import administrations, item_responses, members
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,10 +121,10 @@ KILLED_WRITER = textwrap.dedent(
     import sys, time
     sys.path.insert(0, {root!r})
     from store import Administration, connect
-    from store import repository
+    from store import administrations
 
     engine = connect({url!r})
-    original = repository._insert_items
+    original = administrations._insert_items
     calls = []
 
     def insert_then_hang(connection, rows):
@@ -133,16 +134,16 @@ KILLED_WRITER = textwrap.dedent(
             print("inside the transaction", flush=True)
             time.sleep(120)
 
-    repository._insert_items = insert_then_hang
+    administrations._insert_items = insert_then_hang
     batch = [
         Administration(f"K-{{i}}", "mutuality-checkin", "1", "pre", {{"q1": 1, "q2": 2}},
                        group="G1", program="P1")
         for i in range({size})
     ]
     if len(batch) == 1:
-        repository.save_administration(engine, batch[0])
+        administrations.save_administration(engine, batch[0])
     else:
-        repository.save_administrations(engine, batch)
+        administrations.save_administrations(engine, batch)
     print("committed - should never happen", flush=True)
     """
 )

@@ -7,8 +7,8 @@ every page would recompute from millions of answers for everyone (issue 6, Speed
 from __future__ import annotations
 
 from store import audit
-from store.repository import save_administration
-from tests.store.test_repository import checkin
+from store.administrations import save_administration
+from tests.store.test_administrations import checkin
 
 
 def test_sign_ins_and_exports_do_not_count_as_data_changes(engine):

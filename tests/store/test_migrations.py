@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from store import db, migrate
+from store import db, engines, migrate
 from store.schema import metadata
 
 CORE_TABLES = {
@@ -25,7 +25,7 @@ CORE_TABLES = {
 
 
 def test_empty_database_migrates_up_to_head_and_back_down(database_url):
-    engine = db.engine(database_url)
+    engine = engines.engine(database_url)
     assert migrate.current_revision(database_url) is None
     migrate.upgrade(database_url)
     assert migrate.current_revision(database_url) == migrate.head_revision()
@@ -48,7 +48,7 @@ def test_first_run_creates_the_sqlite_file_with_wal_and_foreign_keys(tmp_path, m
     folder = tmp_path / "not-yet" / "data"
     monkeypatch.setenv("MUTUALITY_DATA_DIR", str(folder))
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    url = db.database_url()
+    url = engines.database_url()
     assert url == f"sqlite:///{folder / 'mutuality.sqlite'}"
     try:
         engine = db.connect()
@@ -58,20 +58,20 @@ def test_first_run_creates_the_sqlite_file_with_wal_and_foreign_keys(tmp_path, m
             pragma = connection.exec_driver_sql
             assert pragma("PRAGMA journal_mode").scalar() == "wal"
             assert pragma("PRAGMA foreign_keys").scalar() == 1
-            assert pragma("PRAGMA busy_timeout").scalar() == db.SQLITE_BUSY_TIMEOUT_MS
+            assert pragma("PRAGMA busy_timeout").scalar() == engines.SQLITE_BUSY_TIMEOUT_MS
     finally:
         db.dispose(url)
 
 
 def test_database_url_prefers_explicit_then_environment(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://someone@db.example/mutuality")
-    assert db.database_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
-    assert db.database_url() == "postgresql+psycopg://someone@db.example/mutuality"
+    assert engines.database_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
+    assert engines.database_url() == "postgresql+psycopg://someone@db.example/mutuality"
 
 
 def test_plain_postgresql_urls_use_psycopg_3():
     for url in ("postgresql://someone@db.example/m1", "postgres://someone@db.example/m2"):
-        assert db.engine(url).dialect.driver == "psycopg"  # nothing connects yet
+        assert engines.engine(url).dialect.driver == "psycopg"  # nothing connects yet
         db.dispose(url)
 
 
@@ -79,6 +79,6 @@ def test_unsupported_database_is_refused_with_a_message(monkeypatch):
     import pytest
 
     with pytest.raises(ValueError, match="not supported; use SQLite or PostgreSQL"):
-        db.engine("mysql://root@localhost/m")
+        engines.engine("mysql://root@localhost/m")
     with pytest.raises(ValueError, match="is not a database URL"):
-        db.engine("just some words")
+        engines.engine("just some words")

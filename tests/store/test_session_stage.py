@@ -6,46 +6,45 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store import migrate
-from store import repository as repo
+from store import migrate, roster, sessions
 from store.sessions import get_session
 
 DATE = dt.date(2026, 4, 14)
 
 
 def _session(engine) -> int:
-    repo.create_member(engine, "R-01", group="G1", program="P")
-    return repo.create_session(engine, "G1", 1, DATE, program="P")
+    roster.create_member(engine, "R-01", group="G1", program="P")
+    return sessions.create_session(engine, "G1", 1, DATE, program="P")
 
 
 def test_a_session_opened_and_ended_with_nothing_recorded_is_not_shown_as_not_started(engine):
     session_id = _session(engine)
     assert get_session(engine, session_id).stage == "not started"
-    repo.open_session(engine, session_id, join_code="K7Q2")
+    sessions.open_session(engine, session_id, join_code="K7Q2")
     assert get_session(engine, session_id).stage == "open for phones"
-    repo.close_session(engine, session_id)
+    sessions.close_session(engine, session_id)
     assert get_session(engine, session_id).stage == "ended, nothing recorded"
     # Opened again and ended with attendance recorded: plainly ended.
-    repo.open_session(engine, session_id, join_code="W4T7")
-    repo.record_attendance(engine, "G1", 1, {"R-01": True}, program="P")
-    repo.close_session(engine, session_id)
+    sessions.open_session(engine, session_id, join_code="W4T7")
+    sessions.record_attendance(engine, "G1", 1, {"R-01": True}, program="P")
+    sessions.close_session(engine, session_id)
     assert get_session(engine, session_id).stage == "ended"
 
 
 def test_migration_0004_keeps_the_mark_and_going_back_drops_it(engine, database_url):
     session_id = _session(engine)
-    repo.open_session(engine, session_id, join_code="K7Q2")
-    repo.close_session(engine, session_id)
+    sessions.open_session(engine, session_id, join_code="K7Q2")
+    sessions.close_session(engine, session_id)
 
     migrate.downgrade(database_url, "0003")
     # Under 0002's rule a closed session has no opened_at, so it reads as never opened.
     assert get_session(engine, session_id).stage == "not started"
-    repo.open_session(engine, session_id, join_code="K7Q3")
-    repo.close_session(engine, session_id)
+    sessions.open_session(engine, session_id, join_code="K7Q3")
+    sessions.close_session(engine, session_id)
     assert get_session(engine, session_id).stage == "not started"
 
     migrate.upgrade(database_url)
     assert migrate.current_revision(database_url) == migrate.head_revision()
-    repo.open_session(engine, session_id, join_code="K7Q4")
-    repo.close_session(engine, session_id)
+    sessions.open_session(engine, session_id, join_code="K7Q4")
+    sessions.close_session(engine, session_id)
     assert get_session(engine, session_id).stage == "ended, nothing recorded"

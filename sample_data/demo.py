@@ -1,6 +1,6 @@
 """Create the database and, on its first run, load the synthetic demo program.
 
-``python -m store.demo`` (run by ``make run``) migrates the database chosen by
+``python -m sample_data.demo`` (run by ``make run``) migrates the database chosen by
 ``$DATABASE_URL`` (default ``data/mutuality.sqlite``). Into an empty database it loads the
 demo program from ``sample_data/``: ``demo_roster.csv``, ``demo_sessions.csv``,
 ``demo_attendance.csv`` and ``demo_long.csv`` (all synthetic; member codes, no names). When
@@ -16,7 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
+from ingest.administrations import administrations_from_table
+from sample_data.generator import generate_program
+from store.bulk_load import count_rows, load_program
+from store.db import connect
+from store.engines import database_url
+
+SAMPLE_DATA = Path(__file__).resolve().parent
 DEMO_FILES = {
     "roster": "demo_roster.csv",
     "sessions": "demo_sessions.csv",
@@ -34,8 +40,6 @@ def demo_tables(folder: Path = SAMPLE_DATA) -> tuple[dict[str, pd.DataFrame], st
             for name, path in paths.items()
         }
         return tables, str(folder.name)
-    from sample_data.generator import generate_program
-
     program = generate_program()
     tables = {
         "roster": program.roster,
@@ -51,10 +55,6 @@ def load_demo(url: str | None = None, folder: Path = SAMPLE_DATA) -> dict[str, i
 
     Returns the rows added per table, or None when the database already held data.
     """
-    from store.administration import administrations_from_table
-    from store.db import connect
-    from store.repository import load_program
-
     engine = connect(url)
     if _has_data(engine):
         return None
@@ -72,16 +72,12 @@ def load_demo(url: str | None = None, folder: Path = SAMPLE_DATA) -> dict[str, i
 
 
 def _has_data(engine) -> bool:
-    from store.repository import count_rows
-
     counts = count_rows(engine)
     return bool(counts["programs"] or counts["administrations"])
 
 
 def main(url: str | None = None, folder: Path = SAMPLE_DATA) -> int:
     """Run the loader and say what it did."""
-    from store.db import database_url
-
     target = database_url(url)
     try:
         added = load_demo(url, folder)

@@ -1,13 +1,15 @@
-"""`python -m store.demo`: the demo program is loaded into an empty database once."""
+"""`python -m sample_data.demo`: the demo program is loaded into an empty database once."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
+from sample_data.demo import load_demo, main
 from store import connect, load_responses
-from store.demo import load_demo, main
-from store.repository import count_rows, list_programs, load_attendance
+from store.bulk_load import count_rows
+from store.roster import list_programs
+from store.sessions import load_attendance
 
 CHECKIN = [f"mutualitycheckin_{i}" for i in range(1, 11)]
 

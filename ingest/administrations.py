@@ -1,31 +1,23 @@
-"""Administrations: one member answering one instrument at one timepoint, ready to store.
+"""From a spreadsheet to administrations: the answers of a file, checked against instruments.
 
-`Administration` is what the three doors (member form, paper-entry grid, spreadsheet upload)
-hand to `store.repository`. `administrations_from_table` turns a spreadsheet read by
-`ingest.read_responses` into administrations, refusing the whole file with every problem listed
-when any answer is unusable.
+`administrations_from_table` turns a long answer table (``ingest.read_responses(...).long``)
+into `store.administrations.Administration`s ready to store, refusing the whole file with
+every problem listed (`ImportRefusedError`) when any answer is unusable: unknown items,
+values the instrument refuses, duplicated answers, unreadable sessions or dates, and rows of
+one administration that disagree about its context.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from measures import Instrument, load_instrument, refused_answers
-from store.schema import MODES
-
-_MODE_SPELLINGS = {m.replace(" ", "-"): m for m in MODES} | {m: m for m in MODES}
-_MODE_SPELLINGS |= {m.replace("-", " "): m for m in MODES} | {"read_aloud": "read aloud"}
-
-
-class AdministrationError(ValueError):
-    """An administration that cannot be stored as given; the message says why."""
+from store.administrations import Administration, AdministrationError
 
 
 class ImportRefusedError(ValueError):
@@ -40,105 +32,6 @@ class ImportRefusedError(ValueError):
             f"{source}: {len(problems)} problem(s); nothing was stored. Correct them in the "
             f"file and import it again:\n{shown}{more}"
         )
-
-
-def normalise_mode(mode: str | None) -> str:
-    """One of `store.schema.MODES` from a user's spelling ("Read-aloud" -> "read aloud")."""
-    if mode is None:
-        return "imported"
-    key = str(mode).strip().lower().replace("_", "-")
-    if key in _MODE_SPELLINGS:
-        return _MODE_SPELLINGS[key]
-    raise AdministrationError(f"mode {mode!r} is not one of: {', '.join(MODES)}")
-
-
-def answers_hash(answers: dict[str, float | None]) -> str:
-    """SHA-256 of the answered items and their values (skipped items are left out).
-
-    Leaving skipped items out makes a long file that omits blank answers and a wide file that
-    shows them as empty cells the same administration.
-    """
-    answered = sorted((item, float(value)) for item, value in answers.items() if value is not None)
-    return hashlib.sha256(json.dumps(answered).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Administration:
-    """One member answering one instrument at one timepoint.
-
-    Attributes
-    ----------
-    member, instrument, instrument_version, timepoint
-        Who, what (instrument id and the version of its definition) and when (a label such
-        as ``pre``, ``post`` or ``session-3``). (member, instrument, timepoint) is unique.
-    answers
-        Item id -> value, in questionnaire order; None is a skipped item.
-    group, program, session, date
-        Optional context. A member belongs to one group, a group to at most one program;
-        `session` is the session number within the member's group.
-    mode
-        How it was entered: self-completed, read aloud, staff-entered or imported.
-    entered_by
-        Staff username (or the file name for imports).
-    """
-
-    member: str
-    instrument: str
-    instrument_version: str
-    timepoint: str
-    answers: dict[str, float | None]
-    group: str | None = None
-    program: str | None = None
-    session: int | None = None
-    date: dt.date | None = None
-    mode: str = "imported"
-    entered_by: str | None = None
-    hash: str = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        for name in ("member", "instrument", "instrument_version", "timepoint"):
-            value = getattr(self, name)
-            if not isinstance(value, str) or not value.strip():
-                raise AdministrationError(f"an administration needs a {name}; got {value!r}")
-        if not self.answers:
-            raise AdministrationError(
-                f"member {self.member}, {self.instrument} at {self.timepoint}: no answers"
-            )
-        clean: dict[str, float | None] = {}
-        for item, value in self.answers.items():
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                clean[item] = None
-                continue
-            try:
-                number = float(value)
-            except (TypeError, ValueError):
-                raise AdministrationError(
-                    f"member {self.member}, {self.instrument} at {self.timepoint}, item {item}: "
-                    f"{value!r} is not a number"
-                ) from None
-            if not math.isfinite(number):
-                raise AdministrationError(
-                    f"member {self.member}, item {item}: {value!r} is not a finite number"
-                )
-            clean[item] = number
-        object.__setattr__(self, "answers", clean)
-        object.__setattr__(self, "mode", normalise_mode(self.mode))
-        if self.session is not None and not isinstance(self.session, int):
-            raise AdministrationError(f"session must be a whole number, not {self.session!r}")
-        if self.program is not None and self.group is None:
-            raise AdministrationError(
-                f"member {self.member}: program {self.program!r} is given without a group; "
-                "members belong to a group and groups to a program, so add the group"
-            )
-        object.__setattr__(self, "hash", answers_hash(clean))
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        """(member, instrument, timepoint): what makes an administration unique."""
-        return (self.member, self.instrument, self.timepoint)
-
-
-# From a spreadsheet ----------------------------------------------------------------------
 
 
 def _text(value: object) -> str | None:
