@@ -1,6 +1,7 @@
-"""Mutuality's command line, for evaluators and batch work.
+"""Mutuality's command line, for evaluators and batch work: the parser.
 
-Each command is a few lines over a library call; the commands and their JSON are a contract
+Each command hands its arguments to `commands/` (argument handling and printing), which
+calls `services/`, the use cases the app calls too. The commands and their JSON are a contract
 (ARCHITECTURE.md, "Command line"). Bad input exits non-zero with a message naming the file,
 row, column and problem, never a traceback.
 """
@@ -8,104 +9,29 @@ row, column and problem, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import sys
-from pathlib import Path
 
-import pandas as pd
+from commands.output import emit_json
 
 EXIT_BAD_INPUT = 2
 
 
-# Output helpers ------------------------------------------------------------------------
-
-
-def _plain(value):
-    """JSON-safe value: NaN and infinities become null, numpy scalars plain Python."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is pd.NaT or value is pd.NA:
-        return None
-    return value
-
-
-def emit_json(payload: dict) -> None:
-    """Print one JSON object on stdout and nothing else."""
-    print(json.dumps(_plain(payload), ensure_ascii=False, indent=2, allow_nan=False))
-
-
-def write_table(frame: pd.DataFrame, out: str | None) -> None:
-    """Write a table to csv or xlsx (by suffix), or to stdout as csv when `out` is None."""
-    from privacy.safety import neutralise_formulas
-
-    frame = neutralise_formulas(frame)
-    if out is None:
-        frame.to_csv(sys.stdout, index=False)
-    elif Path(out).suffix.lower() == ".xlsx":
-        frame.to_excel(out, index=False)
-    else:
-        frame.to_csv(out, index=False)
-
-
-# Commands ------------------------------------------------------------------------------
+# Commands: each hands its arguments to commands/ --------------------------------------
 
 
 def cmd_instruments(args) -> int:
-    """List the instruments on the search path: the built-in library, then users' own."""
-    from measures import available_instruments
+    """List the instruments: the built-in library, then users' own."""
+    from commands.instruments import instruments_command
 
-    instruments = available_instruments()
-    if args.json:
-        emit_json(
-            {
-                "instruments": [
-                    {
-                        "id": i.id,
-                        "name": i.name,
-                        "version": i.version,
-                        "use": i.use,
-                        "higher_is": i.higher_is,
-                        "normed": i.normed,
-                        "items": len(i.items),
-                        "scales": [s.id for s in i.scales],
-                        "languages": sorted({lang for it in i.items for lang in (it.text or {})}),
-                        "citation": i.citation,
-                        "license": i.license,
-                    }
-                    for i in instruments
-                ]
-            }
-        )
-    else:
-        for i in instruments:
-            scales = ", ".join(s.id for s in i.scales)
-            print(f"{i.id:22} {i.name} ({len(i.items)} items; scales: {scales})")
-    return 0
+    return instruments_command(args, emit_json)
 
 
 def cmd_score(args) -> int:
     """Score a wide or long response file: one row per administration."""
-    from ingest import read_responses, validate_responses
-    from measures import score
+    from commands.score import score_command
 
-    table = read_responses(args.input, instrument=args.instrument, mapping=args.mapping)
-    validate_responses(table).raise_for_errors()
-    scored = score(table.wide(), table.instrument)
-    write_table(scored, args.out)
-    if args.out:
-        print(
-            f"Scored {len(scored)} administration(s) of {table.instrument.id} -> {args.out}",
-            file=sys.stderr,
-        )
-    return 0
+    return score_command(args)
 
 
 def cmd_reliability(args) -> int:
@@ -258,7 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
             help="SQLAlchemy URL; defaults to $DATABASE_URL, then the local SQLite file",
         )
 
-    p = command("instruments", cmd_instruments, "List the built-in instruments.")
+    p = command(
+        "instruments",
+        cmd_instruments,
+        "List the instruments: the built-in library, then your own (added in Settings).",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("score", cmd_score, "Score a response file: one row per administration.")
@@ -278,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="pairwise",
         help="missing-data handling (default pairwise, as psych::alpha)",
     )
+    mapping_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("change", cmd_change, "Pre/post change, reliable change, clinical significance.")
@@ -308,12 +239,14 @@ def build_parser() -> argparse.ArgumentParser:
     instrument_option(p)
     p.add_argument("--scale", required=True, help="scale id")
     p.add_argument("--timepoint", help="timepoint (default: the first)")
+    mapping_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("trend", cmd_trend, "Trend of a scale over sessions (mixed model).")
     p.add_argument("input", metavar="INPUT", help="response file")
     instrument_option(p)
     p.add_argument("--scale", required=True, help="scale id")
+    mapping_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("report", cmd_report, "Excel report (and PDF with --pdf) of a response file.")
@@ -426,6 +359,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def flag_hint(error: Exception, args) -> str | None:
+    """The command-line way to do what a library message asks for, when there is one.
+
+    The library says what to change in the file ("give a mapping of your column names to
+    ours"); only the command line knows its flags.
+    """
+    from ingest import ColumnsNotFoundError
+
+    if not isinstance(error, ColumnsNotFoundError):
+        return None
+    ways = []
+    if error.instrument_missing and hasattr(args, "instrument"):
+        ways.append("name the instrument with --instrument ID|PATH")
+    if hasattr(args, "mapping"):
+        ways.append("give a mapping file with --mapping FILE (e.g. `ID: member`)")
+    return f"On the command line: {' or '.join(ways)}." if ways else None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; known problems print a message and exit 2, never a traceback."""
     from ingest import InputError
@@ -436,6 +387,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except (InputError, InstrumentError, ScoringError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
+        hint = flag_hint(error, args)
+        if hint:
+            print(hint, file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as error:  # last resort: a message, not a traceback
         if os.environ.get("MUTUALITY_DEBUG"):

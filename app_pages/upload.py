@@ -99,6 +99,11 @@ else:
         f"{len(report.errors)} error(s): nothing can be stored until they are corrected in "
         "the file. Each row says where (spreadsheet row and column) and what to do."
     )
+if any(p.kind == uploads.DIFFERS_FROM_STORED for p in report.errors):
+    st.info(
+        "Answers that differ from stored ones are not replaced from this page: correct the "
+        "file, or ask an administrator to import it replacing the stored questionnaires."
+    )
 if report.problems:
     problems = report.to_frame()
     # The value column mixes numbers and text (7, "abc"): shown as text.

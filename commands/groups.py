@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from analysis.groups import group_structure
-from commands.inputs import scored_scale
+from commands.inputs import file_answers
+from services.analyses import GroupsInputError, groups_of
 
 
 def _number(value: float) -> float | None:
@@ -14,24 +14,21 @@ def _number(value: float) -> float | None:
 
 def groups_command(args, emit_json) -> int:
     """ICC(1) (REML and ANOVA), ICC(2), design effect and group means at one timepoint."""
-    scored, instrument_id = scored_scale(args)
-    if "group" not in scored.columns:
-        raise ValueError(
-            f"{args.input}: no `group` column. Add a column named group that names each "
-            "member's group, then run again."
-        )
+    answers = file_answers(args)
+    scored = answers.scored()
     timepoints = list(dict.fromkeys(scored["timepoint"].dropna().astype(str)))
-    timepoint = args.timepoint if args.timepoint is not None else timepoints[0]
-    if str(timepoint) not in timepoints:
+    if args.timepoint is not None and str(args.timepoint) not in timepoints:
         raise ValueError(
-            f"{args.input}: no timepoint {timepoint!r}; the file has {', '.join(timepoints)}."
+            f"{answers.source}: no timepoint {args.timepoint!r}; the file has "
+            f"{', '.join(timepoints)}."
         )
-    at_timepoint = scored[scored["timepoint"].astype(str) == str(timepoint)]
-    result = group_structure(at_timepoint, args.scale)
-    if args.timepoint is None and len(timepoints) > 1:
-        result.notes.insert(0, f"Timepoint {timepoint} used (the first of {len(timepoints)}).")
+    try:
+        view = groups_of(scored, answers.instrument, args.scale, args.timepoint)
+    except GroupsInputError as error:
+        raise ValueError(f"{answers.source}: {error}") from None
+    result, timepoint = view.structure, view.timepoint
     payload = {
-        "instrument": instrument_id,
+        "instrument": answers.instrument.id,
         "scale": args.scale,
         "timepoint": timepoint,
         "n_members": result.n_members,

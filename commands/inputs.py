@@ -1,23 +1,19 @@
-"""Reading a command's INPUT file: what several commands (groups, trend) share."""
+"""Reading a command's INPUT file: every analysis command reads and checks it this way."""
 
 from __future__ import annotations
 
-import pandas as pd
+from services.files import FileAnswers, answers_from_file
 
 
-def scored_scale(args) -> tuple[pd.DataFrame, str]:
-    """Read `args.input`, score it with `args.instrument`, and check `args.scale` exists.
+def file_answers(args) -> FileAnswers:
+    """The checked answers of `args.input` (`services.files.answers_from_file`).
 
-    Returns the scored table (one row per administration) and the instrument id.
+    Uses `args.instrument` and, when the command has one, `args.mapping`; checks
+    `args.scale` when the command has one, so a wrong scale is named before any analysis.
     """
-    from ingest import read_responses
-    from measures import score
-
-    table = read_responses(args.input, instrument=args.instrument)
-    scale_ids = [s.id for s in table.instrument.scales]
-    if args.scale not in scale_ids:
-        raise ValueError(
-            f"{args.input}: {table.instrument.id} has no scale {args.scale!r}; "
-            f"its scales are {', '.join(scale_ids)}."
-        )
-    return score(table.wide(), table.instrument), table.instrument.id
+    answers = answers_from_file(
+        args.input, instrument=args.instrument, mapping=getattr(args, "mapping", None)
+    )
+    if getattr(args, "scale", None) is not None:
+        answers.scale(args.scale)
+    return answers

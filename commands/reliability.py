@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from analysis.reliability import ScaleReliability, reliability_table
-from ingest import read_responses
+from analysis.reliability import ScaleReliability
+from commands.inputs import file_answers
+from services.analyses import reliability_of
 
 #: Keys of one scale in ``reliability --json`` (ARCHITECTURE.md contract), in order.
 SCALE_KEYS = [
@@ -68,17 +69,17 @@ def reliability_text(instrument_id: str, results: list[ScaleReliability]) -> str
 
 
 def reliability_command(args, emit_json: Callable[[dict], None]) -> int:
-    """Read the response file, compute reliability, print JSON or a text table."""
-    table = read_responses(args.input, instrument=args.instrument)
-    results = reliability_table(
-        table.wide(),
-        table.instrument,
+    """Read and check the response file, compute reliability, print JSON or a text table."""
+    answers = file_answers(args)
+    view = reliability_of(
+        answers.wide(),
+        answers.instrument,
         scale=args.scale,
         timepoint=args.timepoint,
         missing=args.missing,
     )
     if args.json:
-        emit_json(reliability_payload(table.instrument.id, results))
+        emit_json(reliability_payload(answers.instrument.id, view.results))
     else:
-        print(reliability_text(table.instrument.id, results))
+        print(reliability_text(answers.instrument.id, view.results))
     return 0

@@ -1,94 +1,62 @@
 """CLI wiring for the database: import, export, backup and restore.
 
-Each command is a few lines over `ingest` and `store` calls; messages go to stderr, and a
+Import and export are the app's use cases (`services.uploads`, `services.exports`) under the
+command line's actor; backup and restore call `store.backup`. Messages go to stderr, and a
 refused file stores nothing.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
-
-import pandas as pd
-
-from measures import load_instrument
 
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _by_instrument(table):
-    """Split a file naming several instruments (an export, say) into one table per instrument."""
-    long = table.long
-    if "instrument" not in long or long["instrument"].dropna().nunique() <= 1:
-        return [table]
-    parts = []
-    for instrument_id, rows in long.groupby(long["instrument"].fillna(table.instrument.id)):
-        parts.append(
-            dataclasses.replace(
-                table,
-                long=rows,
-                instrument=load_instrument(str(instrument_id)),
-                row_numbers=table.row_numbers.reindex(rows.index),
-            )
-        )
-    return parts
-
-
 def import_command(args) -> int:
-    """Validate a response file, then store all of it in one transaction (or none of it)."""
-    from ingest import read_responses, validate_responses
-    from ingest.administrations import administrations_from_table
-    from store import connect, load_responses, save_administrations
+    """Check a response file, then store all of it in one transaction (or none of it).
 
-    engine = connect(args.database)
-    table = read_responses(args.input, instrument=args.instrument)
-    parts = [table] if args.instrument else _by_instrument(table)
+    The Upload page's use case (`services.uploads`): the same checks, the same store, the
+    same audit event, under the command line's actor (`access.accounts.cli_actor`).
+    """
+    from access.accounts import cli_actor
+    from ingest.validate import DIFFERS_FROM_STORED
+    from services.uploads import check_import, store_upload
+    from store.engines import database_url
+
+    url = database_url(args.database)
     replace = bool(getattr(args, "replace", False))
-    refused = False
-    for part in parts:
-        stored = load_responses(engine, instrument=part.instrument.id)
-        report = validate_responses(part, stored=stored, replace=replace)
-        if report.problems:
-            _say(str(report))
-        refused = refused or not report.ok
-    if refused:
-        return 2
-    name = Path(table.source).name
-    administrations = []
-    for part in parts:
-        administrations += administrations_from_table(
-            part.long,
-            part.instrument,
-            source=table.source,
-            layout=part.layout,
-            entered_by=f"import {name}"[:100],
+    checks = check_import(
+        args.input,
+        url,
+        instrument=args.instrument,
+        mapping=getattr(args, "mapping", None),
+        replace=replace,
+    )
+    for check in checks:
+        if check.report.problems:
+            _say(str(check.report))
+    if not all(check.ok for check in checks):
+        differs = any(
+            problem.kind == DIFFERS_FROM_STORED
+            for check in checks
+            for problem in check.report.errors
         )
-    result = save_administrations(engine, administrations, replace=replace, source=name)
+        if differs:
+            _say("To keep the file's answers instead, run import again with --replace.")
+        return 2
+    source = checks[0].table.source
+    result = store_upload(checks, url, cli_actor(), replace=replace)
     if not result.committed:
-        _say(f"{table.source}: {len(result.conflicts)} administration(s) differ from stored ones:")
+        _say(f"{source}: {len(result.conflicts)} administration(s) differ from stored ones:")
         for conflict in result.conflicts:
             _say(f"  {conflict}")
         _say("Nothing was imported. Correct the file, or use --replace to overwrite them.")
         return 2
-    from access.accounts import cli_actor
-    from store import audit
-
-    audit.record(
-        engine,
-        cli_actor(),
-        audit.IMPORT,
-        {
-            "file": name,
-            "stored": len(result.stored),
-            "unchanged": len(result.unchanged),
-            "replaced": len(result.replaced),
-        },
-    )
     print(
-        f"{table.source}: {len(result.stored)} administration(s) stored, "
+        f"{source}: {len(result.stored)} administration(s) stored, "
         f"{len(result.unchanged)} already there, {len(result.replaced)} replaced."
     )
     for replaced in result.replaced:
@@ -96,27 +64,17 @@ def import_command(args) -> int:
     return 0
 
 
-def export_frame(engine) -> pd.DataFrame:
-    """Every stored item response in the long spreadsheet format, ready to write."""
-    from privacy.exports import export_cells
-    from store import load_responses
-
-    return export_cells(load_responses(engine))
-
-
 def export_command(args) -> int:
     """Write every stored answer (long format) to csv or xlsx, formulas neutralised.
 
-    ``--deidentify`` replaces member codes with per-export pseudonyms and shifts dates (or,
-    with ``--coarsen-dates``, reduces them to the month); data of a substance-use program
-    carries the 42 CFR Part 2 notice (privacy.exports).
+    The Export page's use case (`services.exports.export_to_file`) as the command line's
+    administrator (`services.exports.command_line_user`): ``--deidentify`` replaces member
+    codes with per-export pseudonyms and shifts dates (or, with ``--coarsen-dates``,
+    reduces them to the month); data of a substance-use program carries the 42 CFR Part 2
+    notice (privacy.exports). Audited as the page's downloads are.
     """
-    from access.accounts import cli_actor
-    from privacy.deidentify import deidentify_responses
-    from privacy.exports import write_export
-    from privacy.notice import notice_for
-    from store import audit, connect
-    from store.roster import list_programs
+    from services.exports import ExportRequest, command_line_user, export_to_file
+    from store.engines import database_url
 
     deidentify = bool(getattr(args, "deidentify", False))
     coarsen = bool(getattr(args, "coarsen_dates", False))
@@ -124,32 +82,18 @@ def export_command(args) -> int:
         raise ValueError(
             "--coarsen-dates goes with --deidentify (an identified export keeps dates)"
         )
-    engine = connect(args.database)
-    frame = export_frame(engine)
-    notice = notice_for(list_programs(engine), frame["program"].unique())
-    if deidentify:
-        frame = deidentify_responses(frame, coarsen=coarsen)
-    out = Path(args.out)
-    written = write_export(frame, out, notice)
-    administrations = frame[["member", "instrument", "timepoint"]].drop_duplicates()
-    audit.record(
-        engine,
-        cli_actor(),
-        audit.EXPORT,
-        {
-            "file": out.name,
-            "deidentified": deidentify,
-            "dates": ("month" if coarsen else "shifted") if deidentify else "exact",
-            "answers": len(frame),
-            "administrations": len(administrations),
-            "part2_notice": notice is not None,
-        },
+    request = ExportRequest(
+        url=database_url(args.database),
+        user=command_line_user(),
+        identified=not deidentify,
+        coarsen_dates=coarsen,
     )
-    print(f"{len(frame)} answer(s) of {len(administrations)} administration(s) -> {out}")
-    if notice:
+    written = export_to_file(request, args.out)
+    print(f"{written.rows} answer(s) of {written.administrations} administration(s) -> {args.out}")
+    if written.notice:
         print(
             "This export holds substance-use program data: the 42 CFR Part 2 notice is in "
-            + (f"{written[1]}" if len(written) > 1 else "its second sheet"),
+            + (f"{written.files[1]}" if len(written.files) > 1 else "its second sheet"),
             file=sys.stderr,
         )
     return 0

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import math
 
-from analysis.trend import session_trend
-from commands.inputs import scored_scale
+from commands.inputs import file_answers
+from services.analyses import trend_of
 
 
 def trend_command(args, emit_json) -> int:
     """Slope per session with SE, CI and p; random-effect SDs; session means; group slopes."""
-    scored, instrument_id = scored_scale(args)
-    result = session_trend(scored, args.scale)
+    answers = file_answers(args)
+    result = trend_of(answers.scored(), answers.instrument, args.scale).result
     payload = {
-        "instrument": instrument_id,
+        "instrument": answers.instrument.id,
         "scale": args.scale,
         "n_members": result.n_members,
         "n_groups": result.n_groups,

@@ -6,7 +6,7 @@
 >>> report.ok, print(report)                                         # doctest: +SKIP
 """
 
-from ingest.errors import InputError
+from ingest.errors import ColumnsNotFoundError, InputError
 from ingest.mapping import MappingError, apply_mapping, read_mapping
 from ingest.reader import (
     DEFAULT_MAX_BYTES,
@@ -20,6 +20,7 @@ from ingest.reader import (
 from ingest.validate import Problem, ValidationError, ValidationReport, validate_responses
 
 __all__ = [
+    "ColumnsNotFoundError",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_ROWS",
     "InputError",

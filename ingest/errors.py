@@ -5,3 +5,16 @@ from __future__ import annotations
 
 class InputError(ValueError):
     """A file that cannot be read at all; the message names the file and what to do."""
+
+
+class ColumnsNotFoundError(InputError):
+    """A file without the columns expected: member, timepoint, or items of a known instrument.
+
+    The message says what to rename; each door adds how to map columns there (the CLI's
+    mapping file, the Upload page's column choices). `instrument_missing` is True when no
+    instrument was named and none could be found from the columns.
+    """
+
+    def __init__(self, message: str, *, instrument_missing: bool = False):
+        super().__init__(message)
+        self.instrument_missing = instrument_missing

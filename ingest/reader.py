@@ -25,7 +25,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from contract import LONG_OPTIONAL, LONG_REQUIRED
-from ingest.errors import InputError
+from ingest.errors import ColumnsNotFoundError, InputError
 from ingest.mapping import apply_mapping, read_mapping
 from measures import Instrument, InstrumentError, detect_instrument, load_instrument
 from measures.scoring import ID_COLUMNS
@@ -599,10 +599,11 @@ def _choose_instrument(frame: pd.DataFrame, is_long: bool, instrument, name: str
     columns = frame["item"].dropna().map(label).str.lower().unique() if is_long else frame.columns
     chosen = detect_instrument(columns)
     if chosen is None:
-        raise InputError(
+        raise ColumnsNotFoundError(
             f"{name}: none of the columns or items are items of a built-in instrument; "
-            "name the instrument (--instrument ID or a YAML file), or use a mapping file "
-            "to name the item columns."
+            "name the instrument (its id, or your own YAML definition), or rename the item "
+            "columns to our item ids, or give a mapping of your column names to ours.",
+            instrument_missing=True,
         )
     return chosen
 
@@ -662,11 +663,11 @@ def read_responses(
         raise InputError(f"{name}: the file has a header row but no data rows")
     missing = [c for c in ("member", "timepoint") if c not in frame.columns]
     if missing:
-        raise InputError(
+        raise ColumnsNotFoundError(
             f"{name}: no column named {' or '.join(missing)} (the columns are "
             + ", ".join(f"'{headers[c]}'" for c in frame.columns)
             + "). Every row needs the member's code and the timepoint (pre, post, "
-            "session-3, ...); rename the columns or use a mapping file (--mapping)."
+            "session-3, ...); rename the columns, or give a mapping of your column names to ours."
         )
     is_long = {"item", "value"} <= set(frame.columns)
     try:

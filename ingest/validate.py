@@ -26,6 +26,8 @@ from measures.scoring import ID_COLUMNS
 
 ERROR = "error"
 WARNING = "warning"
+#: `Problem.kind` of an answer that differs from the stored one: a door may offer to replace.
+DIFFERS_FROM_STORED = "differs from stored"
 #: At most this many problems are written out by ``str(report)``; ``to_frame()`` has all.
 SHOWN_PROBLEMS = 1000
 _META_COLUMNS = [c for c in WIDE_ID_COLUMNS if c not in ("member", "timepoint")]
@@ -54,6 +56,8 @@ class Problem:
         ``"error"`` (nothing is imported until it is fixed) or ``"warning"``.
     letter
         The spreadsheet column letter (A, B, ...), when known.
+    kind
+        What sort of problem, when a door acts on it (`DIFFERS_FROM_STORED`); else None.
     """
 
     row: int | None
@@ -62,6 +66,7 @@ class Problem:
     message: str
     severity: str = ERROR
     letter: str | None = None
+    kind: str | None = None
 
     def __str__(self) -> str:
         where = []
@@ -71,8 +76,8 @@ class Problem:
             shown = f"column {self.letter} '{self.column}'" if self.letter else None
             where.append(shown or f"column '{self.column}'")
         place = ", ".join(where) if where else "file"
-        kind = "warning: " if self.severity == WARNING else ""
-        return f"{place}: {kind}{self.message}"
+        prefix = "warning: " if self.severity == WARNING else ""
+        return f"{place}: {prefix}{self.message}"
 
 
 class ValidationError(InputError):
@@ -93,6 +98,9 @@ class ValidationReport:
     problems: list[Problem] = field(default_factory=list)
     administrations: int = 0
     answers: int = 0
+    #: What is not done to a file with errors, for the verdict: ``imported`` (a store) or
+    #: ``analysed`` (a command that reads a file, `services.files`).
+    use: str = "imported"
 
     @property
     def errors(self) -> list[Problem]:
@@ -141,9 +149,9 @@ class ValidationReport:
             )
             return head
         verdict = (
-            "Nothing was imported; correct these and try again."
+            f"Nothing was {self.use}; correct these and try again."
             if errors
-            else "It can be imported."
+            else f"It can be {self.use}."
         )
         head = (
             f"{self.source}: {errors} error(s) and {warnings} warning(s) "
@@ -231,7 +239,7 @@ class _Collector:
         #: the cell once.
         self.cells_in_error: set[tuple] = set()
 
-    def add(self, row, column, value, message, severity=ERROR, *, once=False):
+    def add(self, row, column, value, message, severity=ERROR, *, once=False, kind=None):
         header = self.table.columns.get(column, column) if column else None
         letter = self.table.column_letters.get(column) if column else None
         cell = (row, column) if row is not None and column else None
@@ -252,6 +260,7 @@ class _Collector:
                 message=message,
                 severity=severity,
                 letter=letter,
+                kind=kind,
             )
         )
 
@@ -388,6 +397,7 @@ def validate_responses(
         if reason:
             item = long.at[index, "item"]
             message = f"{item}: {reason}" if table.layout == "long" else reason
+            message += f" ({_whose(long.loc[index], item, value)})"
             out.add(rows[index], answer_column(item), value, message)
 
     keyed = long[usable & long["member"].notna() & long["timepoint"].notna()]
@@ -408,6 +418,12 @@ def validate_responses(
     )
 
 
+def _whose(row: pd.Series, item: str, value: object) -> str:
+    """``member M2, timepoint pre, item a2: value 7``: whose answer a problem is about."""
+    parts = [f"{name} {row[name]}" for name in ("member", "timepoint") if row.get(name) is not None]
+    return ", ".join([*parts, f"item {item}"]) + f": value {_shown(value)}"
+
+
 def _mode_key(value: object) -> str:
     return re.sub(r"[\s_]+", "-", str(value).strip().lower())
 
@@ -423,7 +439,7 @@ def _unknown_item_message(item: str, instrument) -> str:
         )
     return (
         f"'{item}' is not an item of {instrument.id} (its items are {listed}); correct the "
-        "item id, or map your name to ours with a mapping file"
+        "item id, or map your name to ours"
     )
 
 
@@ -440,8 +456,8 @@ def _check_columns(table: ResponseTable, out: _Collector) -> None:
                 name,
                 header,
                 f"column '{header}' belongs to {other.id}, not {instrument.id}, and is not "
-                f"imported now; import the file again with --instrument {other.id} to store "
-                "those answers",
+                f"imported now; to store those answers, import the file again as {other.id} "
+                "(or put them in a file of their own)",
                 WARNING,
             )
         elif any(name.startswith(p) for p in prefixes):
@@ -575,8 +591,8 @@ def _check_stored(
     advice = (
         "the stored administration will be replaced"
         if replace
-        else "correct the file if it is wrong, or import with --replace to replace the stored "
-        "administration"
+        else "correct the file if it is wrong, or import it again choosing to replace the "
+        "stored administration"
     )
     for (member, timepoint), group in keyed.groupby(["member", "timepoint"], sort=False):
         old = before.get((member, timepoint))
@@ -599,4 +615,5 @@ def _check_stored(
                 f"member {member}, timepoint {timepoint}: {item} is already stored as {was}; "
                 f"this file says {now}. {advice[0].upper()}{advice[1:]}",
                 severity,
+                kind=DIFFERS_FROM_STORED,
             )

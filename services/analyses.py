@@ -1,8 +1,12 @@
-"""The analyses of stored answers: reliability, change, over time, trend, groups, attendance.
+"""The analyses of answers: reliability, change, over time, trend, groups, attendance.
 
-Each function takes a `services.scope.Scope` and returns a small dataclass of tidy frames
-plus a one-line ``reading`` in plain words; for a user who may not see member codes the view
-is made fit to publish (`services.published`) before it is returned. `ui.dashboard` wraps
+``reliability_of``, ``groups_of`` and ``trend_of`` compute over answers (a wide or scored
+frame and the instrument), wherever they came from: the command line calls them on a
+file's answers (`services.files`), the page functions (``reliability``, ``groups``,
+``trend``) on a `services.selection.Scope`'s stored answers, so both doors give the same
+numbers. Each returns a small dataclass of tidy frames plus a one-line ``reading`` in plain
+words; for a user who may not see member codes the page functions' view is made fit to
+publish (`services.published`) before it is returned. `ui.dashboard` wraps
 the heavy ones in ``st.cache_data``.
 
 Decisions:
@@ -22,7 +26,7 @@ from analysis.attendance import attendance_rates as rates_of_marks
 from analysis.change import PairedChange, paired_change
 from analysis.groups import GroupStructure, group_structure
 from analysis.items import item_means_by_session, theme_profile
-from analysis.reliability import reliability_frames, reliability_table
+from analysis.reliability import ScaleReliability, reliability_frames, reliability_table
 from analysis.reliable_change import (
     ReliableChange,
     hlm_input,
@@ -82,15 +86,26 @@ class ReliabilityView:
     scales: pd.DataFrame
     items: pd.DataFrame
     reading: str
+    #: The full result per scale and timepoint (`reliability --json` is built from it).
+    #: Empty in a view fit to publish: its counts are not suppressed.
+    results: list[ScaleReliability] = field(default_factory=list)
 
 
-def reliability(scope: Scope, scale: str | None, timepoint: str | None) -> ReliabilityView:
-    """Alpha (Feldt CI), omega and item statistics per scale (one timepoint, or each)."""
-    instrument = instrument_by_id(scope.instrument)
-    wide = wide_answers(scope)
-    if wide.empty:
-        return ReliabilityView(pd.DataFrame(), pd.DataFrame(), "No answers in this selection.")
-    results = reliability_table(wide, instrument, scale=scale, timepoint=timepoint)
+def reliability_of(
+    wide: pd.DataFrame,
+    instrument: Instrument,
+    scale: str | None = None,
+    timepoint: str | None = None,
+    missing: str = "pairwise",
+) -> ReliabilityView:
+    """Alpha (Feldt CI), omega and item statistics of answers, per scale and timepoint.
+
+    `wide` is one row per administration with one column per item (a file's
+    `services.files.FileAnswers.wide`, or a scope's `wide_answers`); `scale` and
+    `timepoint` narrow it to one of each, `missing` is ``pairwise`` (as psych::alpha) or
+    ``listwise``. The Reliability page and ``cli.py reliability`` both compute here.
+    """
+    results = reliability_table(wide, instrument, scale=scale, timepoint=timepoint, missing=missing)
     scales, items = reliability_frames(results)
     reading = "No scale could be analysed."
     usable = scales.dropna(subset=["alpha"])
@@ -110,8 +125,19 @@ def reliability(scope: Scope, scale: str | None, timepoint: str | None) -> Relia
             f"(95% CI {_fmt(first['alpha_ci_low'])} to {_fmt(first['alpha_ci_high'])}, "
             f"{int(first['n'])} answers), which is {level}."
         )
-    view = ReliabilityView(scales, items, reading)
-    return published.reliability(view) if scope.publishes() else view
+    return ReliabilityView(scales, items, reading, results)
+
+
+def reliability(scope: Scope, scale: str | None, timepoint: str | None) -> ReliabilityView:
+    """`reliability_of` the scope's answers (one timepoint, or each), fit to publish."""
+    instrument = instrument_by_id(scope.instrument)
+    wide = wide_answers(scope)
+    if wide.empty:
+        return ReliabilityView(pd.DataFrame(), pd.DataFrame(), "No answers in this selection.")
+    view = reliability_of(wide, instrument, scale=scale, timepoint=timepoint)
+    if not scope.publishes():
+        return view
+    return published.reliability(replace(view, results=[]))
 
 
 # Change -------------------------------------------------------------------------------------
@@ -335,12 +361,23 @@ class TrendView:
     scale_name: str = ""
 
 
-def trend(scope: Scope, scale: str) -> TrendView:
-    """Mixed-model slope per session (random intercept and slope per member)."""
-    scored, _ = with_sessions(scope)
+def trend_of(scored: pd.DataFrame, instrument: Instrument, scale: str) -> TrendView:
+    """Mixed-model slope per session (random intercept and slope per member), in words too.
+
+    `scored` is one row per administration (``measures.score``) with a ``session`` column or
+    timepoints that carry a session number (`analysis.trend.session_trend`). The Over time
+    page and ``cli.py trend`` both compute here. Raises `analysis.trend.TrendDataError` when
+    an administration has no session number.
+    """
     result = session_trend(scored, scale)
-    name = instrument_by_id(scope.instrument).scale(scale).name
-    view = TrendView(result, result.group_slopes, trend_reading(name, result), name)
+    name = instrument.scale(scale).name
+    return TrendView(result, result.group_slopes, trend_reading(name, result), name)
+
+
+def trend(scope: Scope, scale: str) -> TrendView:
+    """`trend_of` the scope's answers that carry a session number, fit to publish."""
+    scored, _ = with_sessions(scope)
+    view = trend_of(scored, instrument_by_id(scope.instrument), scale)
     return published.trend(view) if scope.publishes() else view
 
 
@@ -404,16 +441,47 @@ class GroupsView:
     reading: str
     #: What the reading (`services.readings.groups_reading`) is about.
     scale_name: str = ""
+    #: The timepoint the statistics are of.
     timepoint: str = ""
 
 
-def groups(scope: Scope, scale: str, timepoint: str) -> GroupsView:
-    """ICC(1), ICC(2), design effect and group means at one timepoint."""
-    scored = scored_answers(scope)
-    at = scored[scored["timepoint"].astype(str) == str(timepoint)]
+class GroupsInputError(ValueError):
+    """Answers that cannot show groups: no ``group`` column (the message says what to add)."""
+
+
+def groups_of(
+    scored: pd.DataFrame, instrument: Instrument, scale: str, timepoint: str | None = None
+) -> GroupsView:
+    """ICC(1) (REML and ANOVA), ICC(2), design effect and group means at one timepoint.
+
+    `scored` is one row per administration (``measures.score``) with a ``group`` column;
+    `timepoint` None takes the first timepoint of the answers (and says so in the notes).
+    The Groups page and ``cli.py groups`` both compute here.
+
+    Raises
+    ------
+    GroupsInputError
+        When the answers have no ``group`` column.
+    """
+    if "group" not in scored.columns:
+        raise GroupsInputError(
+            "no `group` column. Add a column named group that names each member's group, "
+            "then run again."
+        )
+    timepoints = list(dict.fromkeys(scored["timepoint"].dropna().astype(str)))
+    chosen = timepoint if timepoint is not None else (timepoints[0] if timepoints else "")
+    at = scored[scored["timepoint"].astype(str) == str(chosen)]
     result = group_structure(at, scale)
-    name = instrument_by_id(scope.instrument).scale(scale).name
-    view = GroupsView(result, groups_reading(name, timepoint, result), name, str(timepoint))
+    if timepoint is None and len(timepoints) > 1:
+        result.notes.insert(0, f"Timepoint {chosen} used (the first of {len(timepoints)}).")
+    name = instrument.scale(scale).name
+    reading = groups_reading(name, chosen, result)
+    return GroupsView(result, reading, name, str(chosen))
+
+
+def groups(scope: Scope, scale: str, timepoint: str) -> GroupsView:
+    """`groups_of` the scope's answers at one timepoint, fit to publish."""
+    view = groups_of(scored_answers(scope), instrument_by_id(scope.instrument), scale, timepoint)
     return published.groups(view) if scope.publishes() else view
 
 

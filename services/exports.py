@@ -1,4 +1,7 @@
-"""The Export page's bridge: stored answers as one downloadable file, and its audit entry.
+"""Exporting stored answers: the Export page's download and ``cli.py export``'s file.
+
+Both doors build the file here (`export_table`: the same role checks, de-identification
+and cells) and audit it the same way (`export_detail`).
 
 No Streamlit here (like the rest of services/), so every rule is testable with a plain database. The
 file is the long format of ``cli.py export`` (the same columns, the same cells:
@@ -16,12 +19,17 @@ Decisions:
   breaking its columns, and two separate downloads could be split up; so a csv export that
   needs the notice is handed over as one zip file holding the csv and, beside it, the same
   ``<name>.csv.part2-notice.txt`` that ``cli.py export`` writes.
+- **The command line is an administrator** (`command_line_user`): whoever can run
+  ``cli.py`` on the database (its SQLite file, or its PostgreSQL URL) holds all the data
+  already, so an identified export is allowed, and audited under ``cli:<os user>``
+  (docs/security.md).
 - **Rows come through access.scope.responses_for**, the one door to stored answers, so a
   facilitator's limits would still hold if the page were ever opened to them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -105,26 +113,57 @@ class ExportFile:
         return not self.request.identified
 
     def audit_detail(self) -> dict:
-        """The audit entry's detail: file, how it was de-identified, counts, filters.
+        """The audit entry's detail (`export_detail`), marked as the Export page's."""
+        return export_detail(
+            self.request,
+            self.file_name,
+            self.rows,
+            self.administrations,
+            self.notice,
+            where={"page": "export"},
+        )
 
-        Group and program names and counts only, never a member code or an answer
-        (store.audit).
-        """
-        request = self.request
-        detail = {
-            "file": self.file_name,
-            "page": "export",
-            "deidentified": self.deidentified,
-            "dates": request.dates,
-            "rows": self.rows,
-            "administrations": self.administrations,
-            "part2_notice": self.notice is not None,
-        }
-        for name in ("program", "group", "instrument", "date_from", "date_to"):
-            value = getattr(request, name)
-            if value is not None:
-                detail[name] = str(value)
-        return detail
+
+def export_detail(
+    request: ExportRequest,
+    file_name: str,
+    rows: int,
+    administrations: int,
+    notice: str | None,
+    where: dict,
+) -> dict:
+    """An export's audit detail: file, door, how it was de-identified, counts, filters.
+
+    Group and program names and counts only, never a member code or an answer
+    (store.audit). `where` names the door (``{"page": "export"}``, ``{"command": "export"}``).
+    """
+    detail = {
+        "file": file_name,
+        **where,
+        "deidentified": not request.identified,
+        "dates": request.dates,
+        "rows": rows,
+        "administrations": administrations,
+        "part2_notice": notice is not None,
+    }
+    for name in ("program", "group", "instrument", "date_from", "date_to"):
+        value = getattr(request, name)
+        if value is not None:
+            detail[name] = str(value)
+    return detail
+
+
+def command_line_user():
+    """Who ``cli.py`` acts as: an administrator named ``cli:<operating-system user>``.
+
+    A person who can run the command line on the database holds the data already (the
+    SQLite file, or the PostgreSQL URL), so no role narrows what they see; their actions
+    are audited under that name (docs/security.md, "The command line").
+    """
+    from access.accounts import StaffUser, cli_actor
+    from access.roles import ADMINISTRATOR
+
+    return StaffUser(username=cli_actor(), role=ADMINISTRATOR, group_ids=None)
 
 
 def _slug(text: str) -> str:
@@ -251,12 +290,79 @@ def prepare_export(
     )
 
 
-def record_export(url: str, who: str | None, export: ExportFile) -> None:
-    """Write the audit entry (store.audit EXPORT) of one download of `export` by `who`."""
+@dataclass(frozen=True)
+class WrittenExport:
+    """An export written to a file of one's choosing (``cli.py export``)."""
+
+    request: ExportRequest
+    #: The file, and the Part 2 notice beside a csv when the data needs it.
+    files: list[Path]
+    rows: int
+    administrations: int
+    notice: str | None
+
+    def audit_detail(self) -> dict:
+        """The audit entry's detail (`export_detail`), marked as the command's.
+
+        ``answers`` repeats ``rows`` under the name the command's entries had before.
+        """
+        detail = export_detail(
+            self.request,
+            self.files[0].name,
+            self.rows,
+            self.administrations,
+            self.notice,
+            where={"command": "export"},
+        )
+        return detail | {"answers": self.rows}
+
+
+def export_to_file(request: ExportRequest, out: str | Path, *, key: bytes | None = None):
+    """Write the request's answers to `out` (.csv or .xlsx, by its suffix) and audit it.
+
+    The same table as the Export page's (`export_table`: role checks, de-identification,
+    cells), written by `privacy.exports.write_export` (formulas neutralised; the Part 2
+    notice on a second sheet, or beside a csv). An empty selection writes the columns only,
+    so an export of an empty database imports back to an empty one. The audit entry
+    (store.audit EXPORT) names ``request.user``. Returns the `WrittenExport`.
+
+    Raises
+    ------
+    privacy.exports.ExportError
+        When `out` is neither .csv nor .xlsx (nothing is read or written).
+    access.roles.PermissionDeniedError
+        When the user's role may not make this kind of export.
+    """
+    from privacy.exports import ExportError, write_export
+    from privacy.notice import notice_for
+    from store.db import connect
+    from store.roster import list_programs
+
+    out = Path(out)
+    file_type = out.suffix.lower().lstrip(".")
+    if file_type not in FILE_TYPES:
+        raise ExportError(f"{out}: choose a .csv or .xlsx file to export to")
+    request = dataclasses.replace(request, file_type=file_type)
+    table = export_table(request, key=key)
+    notice = notice_for(list_programs(connect(request.url)), table["program"].unique())
+    files = write_export(table, out, notice)
+    administrations = table[["member", "instrument", "timepoint"]].drop_duplicates()
+    written = WrittenExport(request, files, len(table), len(administrations), notice)
+    record(request.url, request.user.username, written.audit_detail())
+    return written
+
+
+def record(url: str, who: str | None, detail: dict) -> None:
+    """Write one export's audit entry (store.audit EXPORT) by `who`."""
     from store import audit
     from store.db import connect
 
-    audit.record(connect(url), who, audit.EXPORT, export.audit_detail())
+    audit.record(connect(url), who, audit.EXPORT, detail)
+
+
+def record_export(url: str, who: str | None, export: ExportFile) -> None:
+    """Write the audit entry (store.audit EXPORT) of one download of `export` by `who`."""
+    record(url, who, export.audit_detail())
 
 
 def summary(export: ExportFile) -> str:

@@ -1,12 +1,15 @@
-"""Uploading a spreadsheet: read it with a column mapping, check it, store it.
+"""Uploading a spreadsheet: read it with a column mapping, check it, store it, audit it.
 
-The Upload page and `cli.py import` store files through here: the validation report compares
-the file with the stored answers, and a facilitator may store answers only in their own
-groups.
+The Upload page (`check_upload`) and `cli.py import` (`check_import`) check files the same
+way (`check_table`: the validation report compares the file with the stored answers, and a
+facilitator may store answers only in their own groups), and store them through one
+function, `store_upload`: one transaction, and one audit event (store.audit IMPORT with the
+file and the counts stored, unchanged and replaced) naming who stored it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import tempfile
@@ -15,10 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest import InputError, ResponseTable, read_responses, read_table
+from ingest import ColumnsNotFoundError, InputError, ResponseTable, read_responses, read_table
 from ingest import validate_responses as _validate
+from ingest.validate import DIFFERS_FROM_STORED as DIFFERS_FROM_STORED  # for the page
 from measures import (
     Instrument,
+    load_instrument,
 )
 from measures.library import InstrumentError
 from services.catalog import instrument_by_id
@@ -203,6 +208,32 @@ def _outside_groups(table: ResponseTable, url: str, user) -> list:
     return problems
 
 
+def check_table(table: ResponseTable, url: str, user=None, replace: bool = False) -> UploadCheck:
+    """Validate a file read by `ingest.read_responses` against the stored answers.
+
+    For a `user` limited to some groups (a facilitator), the file is compared only with
+    their groups' stored answers, and every row about another group or its members is an
+    error (`_outside_groups`): the report never shows another group's stored answers.
+    `replace`: answers differing from stored ones are warnings (they will be replaced).
+    """
+    from store.responses import load_responses
+
+    stored = load_responses(engine_for(url), instrument=table.instrument.id)
+    own_ids = own_group_ids(user)
+    if own_ids is None:
+        return UploadCheck(table, _validate(table, stored=stored, replace=replace), None)
+    groups = visible_groups(url)
+    mine = groups[groups["id"].isin(sorted(own_ids))]
+    pairs = set(zip(_names(mine["program"]), _names(mine["name"]), strict=True))
+    keep = [
+        pair in pairs
+        for pair in zip(_names(stored["program"]), _names(stored["group"]), strict=True)
+    ]
+    report = _validate(table, stored=stored[keep].reset_index(drop=True), replace=replace)
+    report.problems[:0] = _outside_groups(table, url, user)
+    return UploadCheck(table, report, None)
+
+
 def check_upload(
     data: bytes,
     filename: str,
@@ -214,71 +245,124 @@ def check_upload(
     """Read an uploaded file with the user's column mapping and validate it. Stores nothing.
 
     `mapping` is {their column: our column}; the report compares the answers with the
-    stored ones, so a file that contradicts stored answers is refused before anything is
-    written. For a `user` limited to some groups (a facilitator), the file is compared only
-    with their groups' stored answers, and every row about another group or its members is
-    an error (`_outside_groups`): the report never shows another group's stored answers.
+    stored ones (`check_table`), so a file that contradicts stored answers is refused
+    before anything is written. A file that cannot be read at all comes back with a
+    `message` that says what to change, and where on the page to map its columns.
     """
-    from store.responses import load_responses
-
     chosen = instrument_by_id(instrument) if instrument else None
     renames = {k: v for k, v in (mapping or {}).items() if v and v != k}
     try:
         table = read_responses(
             io.BytesIO(data), instrument=chosen, filename=filename, mapping=renames or None
         )
+    except ColumnsNotFoundError as error:
+        return UploadCheck(
+            None, None, f"{error} Say what each column holds under 2. Columns above."
+        )
     except (InputError, InstrumentError) as error:
         return UploadCheck(None, None, str(error))
-    stored = load_responses(engine_for(url), instrument=table.instrument.id)
-    own_ids = own_group_ids(user)
-    if own_ids is None:
-        return UploadCheck(table, _validate(table, stored=stored), None)
-    groups = visible_groups(url)
-    mine = groups[groups["id"].isin(sorted(own_ids))]
-    pairs = set(zip(_names(mine["program"]), _names(mine["name"]), strict=True))
-    keep = [
-        pair in pairs
-        for pair in zip(_names(stored["program"]), _names(stored["group"]), strict=True)
-    ]
-    report = _validate(table, stored=stored[keep].reset_index(drop=True))
-    report.problems[:0] = _outside_groups(table, url, user)
-    return UploadCheck(table, report, None)
+    return check_table(table, url, user=user)
 
 
-def store_upload(check: UploadCheck, url: str, entered_by: str = "upload", user=None):
-    """Store every administration of a checked file in one transaction (all or nothing).
+def by_instrument(table: ResponseTable) -> list[ResponseTable]:
+    """A long file naming several instruments (an export, say) as one table per instrument."""
+    long = table.long
+    if "instrument" not in long or long["instrument"].dropna().nunique() <= 1:
+        return [table]
+    parts = []
+    for instrument_id, rows in long.groupby(long["instrument"].fillna(table.instrument.id)):
+        parts.append(
+            dataclasses.replace(
+                table,
+                long=rows,
+                instrument=load_instrument(str(instrument_id)),
+                row_numbers=table.row_numbers.reindex(rows.index),
+            )
+        )
+    return parts
 
-    Each administration's `entered_by` is `entered_by` alone, not the file's name: a file
-    named after a member ("R01-answers.csv") would leave that code on every other member's
-    rows, past the member's withdrawal. The file's name goes to the audit trail, where
-    member codes are replaced (store.audit). Returns the `store.BatchResult`. Raises
-    ValueError when the check found errors, or when a `user` limited to some groups (a
-    facilitator) would store answers outside them (checked again here, against the data
+
+def check_import(
+    path: str | Path,
+    url: str,
+    instrument: str | Instrument | None = None,
+    mapping: str | Path | dict[str, str] | None = None,
+    replace: bool = False,
+) -> list[UploadCheck]:
+    """Read a response file from disk and check it (`check_table`), for `cli.py import`.
+
+    Without `instrument`, a long file naming several instruments (an export of every stored
+    answer) is checked as one part per instrument; `store_upload` stores all or none.
+    Raises `ingest.InputError` when the file cannot be read.
+    """
+    table = read_responses(path, instrument=instrument, mapping=mapping)
+    parts = [table] if instrument is not None else by_instrument(table)
+    return [check_table(part, url, replace=replace) for part in parts]
+
+
+def store_upload(
+    check: UploadCheck | list[UploadCheck],
+    url: str,
+    entered_by: str = "upload",
+    user=None,
+    *,
+    replace: bool = False,
+):
+    """Store every administration of a checked file in one transaction, and audit it.
+
+    `check` is one `UploadCheck` (the Upload page) or the parts of one file
+    (`check_import`): all of them are stored, or none. Each administration's `entered_by`
+    is `entered_by` alone, not the file's name: a file named after a member
+    ("R01-answers.csv") would leave that code on every other member's rows, past the
+    member's withdrawal. The audit event (store.audit IMPORT: file, stored, unchanged,
+    replaced) names `user` (the signed-in staff member) or else `entered_by` (the command
+    line's `access.accounts.cli_actor`); member codes in the file's name are replaced
+    there (store.audit). `replace` overwrites stored administrations whose answers differ.
+
+    Returns the `store.BatchResult` (``committed`` False: nothing stored, conflicts listed).
+    Raises ValueError when the check found errors, or when a `user` limited to some groups
+    (a facilitator) would store answers outside them (checked again here, against the data
     stored now).
     """
     from ingest.administrations import administrations_from_table
-    from store import save_administrations
+    from store import audit, save_administrations
 
-    if not check.ok:
+    checks = check if isinstance(check, list) else [check]
+    if not checks or not all(part.ok for part in checks):
         raise ValueError("the file has errors; nothing was stored")
-    table = check.table
-    refused = _outside_groups(table, url, user)
-    if refused:
-        shown = "; ".join(str(problem) for problem in refused[:5])
-        more = f" (and {len(refused) - 5} more)" if len(refused) > 5 else ""
-        raise ValueError(
-            f"{Path(table.source).name}: nothing was stored; some rows are outside your "
-            f"groups: {shown}{more}"
+    name = Path(checks[0].table.source).name
+    batch = []
+    for part in checks:
+        table = part.table
+        refused = _outside_groups(table, url, user)
+        if refused:
+            shown = "; ".join(str(problem) for problem in refused[:5])
+            more = f" (and {len(refused) - 5} more)" if len(refused) > 5 else ""
+            raise ValueError(
+                f"{name}: nothing was stored; some rows are outside your groups: {shown}{more}"
+            )
+        batch += administrations_from_table(
+            table.long,
+            table.instrument,
+            source=table.source,
+            layout=table.layout,
+            entered_by=entered_by[:100],
         )
-    name = Path(table.source).name
-    batch = administrations_from_table(
-        table.long,
-        table.instrument,
-        source=table.source,
-        layout=table.layout,
-        entered_by=entered_by[:100],
-    )
-    return save_administrations(engine_for(url), batch, source=name)
+    engine = engine_for(url)
+    result = save_administrations(engine, batch, replace=replace, source=name)
+    if result.committed:
+        audit.record(
+            engine,
+            getattr(user, "username", None) or entered_by[:100],
+            audit.IMPORT,
+            {
+                "file": name,
+                "stored": len(result.stored),
+                "unchanged": len(result.unchanged),
+                "replaced": len(result.replaced),
+            },
+        )
+    return result
 
 
 def template_workbook(instrument_id: str) -> bytes:

@@ -146,6 +146,8 @@ def test_conflicting_answers_are_refused_unless_replaced(database_url, tmp_path,
     assert run("import", changed_file, "--database", database_url) == 2
     err = capsys.readouterr().err
     assert "PR-A-01" in err
+    # The library's message says what to do; the command line names its flag for it.
+    assert "run import again with --replace" in err
     engine = connect(database_url)
     from store import load_responses
 

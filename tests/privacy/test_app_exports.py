@@ -12,9 +12,10 @@ import pytest
 
 from access.accounts import StaffUser
 from access.roles import PermissionDeniedError
-from commands.store import export_frame
 from privacy.deidentify import date_shift_days, pseudonym
+from privacy.exports import export_cells
 from services import exports
+from store import load_responses
 from tests.access.seed import MEMBERS, seed
 
 ADMINISTRATOR = StaffUser("chief", "administrator", None)
@@ -22,6 +23,11 @@ EVALUATOR = StaffUser("eva", "evaluator", None)
 FACILITATOR = StaffUser("fac", "facilitator", frozenset({1}))
 KEY = bytes(range(32))  # a fixed key, so the expected pseudonyms can be computed
 CODES = sorted(code for codes in MEMBERS.values() for code in codes)
+
+
+def export_frame(engine) -> pd.DataFrame:
+    """What `cli.py export` writes: every stored item response in the long format."""
+    return export_cells(load_responses(engine))
 
 
 @pytest.fixture
