@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from measures import load_instrument
+from services.sessions import build_administration
 from store.db import connect
 from store.repository import (
     list_members,
@@ -24,7 +25,6 @@ from store.repository import (
 from store.sessions import find_open_session, get_session, group_sessions
 from tests.app.session_seed import GROUP, MEMBERS, PROGRAM, forget, seed_database, sign_in
 from ui import state as keys
-from ui.answers import build_administration
 from ui.room import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

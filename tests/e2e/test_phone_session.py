@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from measures import load_instrument
+from services.sessions import group_session_means
 from store.db import connect
 from store.repository import load_responses
 from tests.app.session_seed import GROUP, PROGRAM
@@ -23,7 +24,6 @@ from tests.e2e.member_steps import (
     start_with_code,
     wait_for_app,
 )
-from ui.answers import group_session_means
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -95,7 +95,7 @@ def test_two_members_answer_on_their_phones_and_the_facilitator_sees_it(
     # M01: (4+4+5+3+4+4+5+4+(6-2)+(6-1)) / 10 = 42 / 10 = 4.2
     # M03: (3+2+4+3+3+4+3+5+(6-3)+(6-2)) / 10 = 34 / 10 = 3.4
     # session mean = (4.2 + 3.4) / 2 = 3.8
-    means = group_session_means(engine, GROUP, PROGRAM)
+    means = group_session_means(running_app.database.url, GROUP, PROGRAM)
     session_one = means[means["session"] == 1].iloc[0]
     assert session_one["n"] == 2
     assert session_one["mean"] == pytest.approx(3.8)
