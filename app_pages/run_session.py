@@ -259,15 +259,15 @@ elif method == "Phones":
             sessions.end_session(url, session_id)
             st.rerun()
     else:
-        url = join_url(session.join_code, host, int(st.get_option("server.port")))
+        link = join_url(session.join_code, host, int(st.get_option("server.port")))
         qr_column, code_column = st.columns([2, 3])
         with qr_column:
-            st.image(qr_png(url), caption="Scan with the phone's camera", width=320)
+            st.image(qr_png(link), caption="Scan with the phone's camera", width=320)
         with code_column:
             st.markdown("Session code")
             st.markdown(f"# {session.join_code}")
             st.markdown("Or type this address in the phone's browser:")
-            st.code(url, language=None)
+            st.code(link, language=None)
             st.caption(
                 "The link works only while the session is open. Ending the session closes it."
             )
