@@ -7,16 +7,15 @@ import time
 
 import streamlit as st
 
-from store.db import connect
-from store.sessions import get_session
+from services import selection, sessions
 from ui import access
 from ui import state as keys
 from ui.member_form import current_language, render_member_form
 from ui.strings import text
 
-engine = connect()
+url = selection.database_url()
 state = st.session_state
-render_member_form(engine, get_session(engine, state[keys.KIOSK_SESSION_ID]), kiosk=True)
+render_member_form(url, sessions.session_by_id(url, state[keys.KIOSK_SESSION_ID]), kiosk=True)
 
 lang = current_language(state)
 st.divider()

@@ -9,31 +9,24 @@ import secrets
 
 import streamlit as st
 
-from access.join_codes import (
-    BUSY,
-    EXPIRED,
-    TOO_MANY_TRIES,
-    browser_key,
-    check_join_code,
-    normalise_code,
-)
-from store.db import connect
+from access.join_codes import BUSY, EXPIRED, TOO_MANY_TRIES, browser_key, normalise_code
+from services import selection, sessions
 from ui import state as keys
 from ui.member_form import render_member_form
 from ui.room import JOIN_PARAMETER
 
 REFUSALS = {EXPIRED: "code_expired", TOO_MANY_TRIES: "too_many_tries", BUSY: "busy"}
 
-engine = connect()
+url = selection.database_url()
 state = st.session_state
 code = normalise_code(st.query_params.get(JOIN_PARAMETER, ""))
 if state.get(keys.FORM_BROWSER_ID) is None:
     state[keys.FORM_BROWSER_ID] = secrets.token_hex(16)
 browser = browser_key(st.context.ip_address or state[keys.FORM_BROWSER_ID])
-check = check_join_code(engine, code, browser, joined=state[keys.FORM_JOINED_CODE] == code)
+check = sessions.join(url, code, browser, joined=state[keys.FORM_JOINED_CODE] == code)
 state[keys.FORM_JOINED_CODE] = code if check.session is not None else None
 render_member_form(
-    engine,
+    url,
     check.session,
     kiosk=False,
     refusal=(REFUSALS.get(check.refusal, "session_closed"), {"minutes": check.wait_minutes}),

@@ -8,34 +8,18 @@ import time
 
 import streamlit as st
 
-from access.join_codes import session_code_expired
-from access.scope import visible_groups
 from measures import load_instrument
-from store.administrations import save_administrations
-from store.db import StoreError, connect
-from store.roster import create_member
-from store.sessions import (
-    answered_members,
-    attendance_of,
-    close_session,
-    create_next_session,
-    group_roster,
-    group_sessions,
-    open_with_new_code,
-    record_attendance,
-)
+from services import selection, sessions
 from ui import access, kiosk_lock, staff_gate
 from ui import state as keys
-from ui.answers import CHECKIN
-from ui.paper import PaperEntryError, blank_grid, paper_administrations
 from ui.room import join_url, lan_address, new_join_code, qr_png
 
 NEW_SESSION = -1
 LIVE_REFRESH_SECONDS = 3
 
 state = st.session_state
-engine = connect()
-instrument = load_instrument(CHECKIN)
+url = selection.database_url()
+instrument = load_instrument(sessions.CHECKIN)
 
 st.title("Run a session")
 
@@ -44,11 +28,11 @@ user = staff_gate.current_user()
 if user is None:  # the router shows this page only to signed-in staff
     st.stop()
 # A facilitator sees only the groups they are linked to; administrators see every group.
-groups = visible_groups(engine, user)
+groups = selection.visible_groups(url, user)
 if groups.empty:
     st.info(
         "There are no groups you can run yet. Load the demo program with "
-        "`python -m sample_data.demo`, or ask an administrator to add your group in Settings."
+        "`python -m store.demo`, or ask an administrator to add your group in Settings."
     )
     st.stop()
 
@@ -74,8 +58,8 @@ group_row = groups.loc[groups["id"] == group_id].iloc[0]
 group_name = str(group_row["name"])
 program_name = None if group_row["program"] is None else str(group_row["program"])
 
-sessions = group_sessions(engine, group_id)
-by_id = {s.id: s for s in sessions}
+group_sessions = sessions.group_sessions(url, group_id)
+by_id = {s.id: s for s in group_sessions}
 session_key = f"{keys.W_SESSION}_{group_id}"
 
 
@@ -89,8 +73,8 @@ def _session_label(session_id: int) -> str:
 
 def _create_session(date: dt.date) -> None:
     try:
-        created = create_next_session(engine, group_name, program_name, date)
-    except StoreError as error:
+        created = sessions.create_next_session(url, group_name, program_name, date)
+    except sessions.StoreError as error:
         state[keys.RUN_NOTICE] = str(error)
         return
     state[keys.RUN_SESSION_ID] = created.id
@@ -102,7 +86,7 @@ if state.get(session_key) not in session_options:
     if state[keys.RUN_SESSION_ID] in by_id:
         state[session_key] = state[keys.RUN_SESSION_ID]
     else:
-        state[session_key] = sessions[-1].id if sessions else NEW_SESSION
+        state[session_key] = group_sessions[-1].id if group_sessions else NEW_SESSION
 else:
     # The browser keeps showing the label it was last sent for the chosen session; setting
     # the (unchanged) value again sends the current one, so "open for phones" or "ended"
@@ -120,7 +104,7 @@ if state[keys.RUN_NOTICE]:
     state[keys.RUN_NOTICE] = None
 
 if session_id == NEW_SESSION:
-    next_number = (sessions[-1].number + 1) if sessions else 1
+    next_number = (group_sessions[-1].number + 1) if group_sessions else 1
     with st.container(border=True):
         new_date = st.date_input(
             f"Date of session {next_number}", value=dt.date.today(), key=keys.W_NEW_SESSION_DATE
@@ -138,36 +122,37 @@ state[keys.RUN_SESSION_ID] = session_id
 session = by_id[session_id]
 
 # --- 2. Attendance --------------------------------------------------------------------------
-roster = group_roster(engine, group_id)
-marked = attendance_of(engine, session_id)
+roster = sessions.session_roster(url, session, instrument.id)
 st.header("Attendance", divider="gray")
-if not roster:
+if not roster.members:
     st.info("This group has no members yet: add their codes below.")
 else:
     with st.form(f"attendance_{session_id}"):
         st.caption("Tick everyone who is here today, then save.")
         columns = st.columns(4)
         ticks = {}
-        for index, code in enumerate(roster):
+        for index, code in enumerate(roster.members):
             with columns[index % 4]:
                 ticks[code] = st.checkbox(
                     code,
-                    value=marked.get(code, False),
+                    value=roster.attendance.get(code, False),
                     key=f"{keys.W_ATTENDANCE}_{session_id}_{code}",
                 )
         if st.form_submit_button("Save attendance", icon=":material/how_to_reg:"):
             try:
-                record_attendance(engine, group_name, session.number, ticks, program=program_name)
-            except StoreError as error:
+                sessions.take_attendance(url, session, ticks)
+            except sessions.StoreError as error:
                 st.error(str(error))
             else:
-                marked = ticks
+                roster = sessions.session_roster(url, session, instrument.id)
                 st.success(
                     f"Attendance saved: {sum(ticks.values())} present, "
                     f"{len(ticks) - sum(ticks.values())} absent."
                 )
-    if marked:
-        st.caption(f"Recorded: {sum(marked.values())} present of {len(roster)} members.")
+    if roster.attendance:
+        st.caption(
+            f"Recorded: {sum(roster.attendance.values())} present of {len(roster.members)} members."
+        )
     else:
         st.caption("No attendance recorded for this session yet.")
 
@@ -180,11 +165,8 @@ with st.form(f"new_member_{session_id}", clear_on_submit=True):
     )
     if st.form_submit_button("Add and mark present", icon=":material/person_add:"):
         try:
-            create_member(engine, new_code, group=group_name, program=program_name)
-            record_attendance(
-                engine, group_name, session.number, {new_code.strip(): True}, program=program_name
-            )
-        except StoreError as error:
+            sessions.add_member_present(url, session, new_code)
+        except sessions.StoreError as error:
             st.error(str(error))
         else:
             st.rerun()
@@ -194,17 +176,12 @@ with st.form(f"new_member_{session_id}", clear_on_submit=True):
 @st.fragment(run_every=LIVE_REFRESH_SECONDS)
 def live_count() -> None:
     """How many members have answered, refreshed every few seconds while the page is open."""
-    answered = answered_members(engine, session_id, instrument.id)
-    here = attendance_of(engine, session_id)
-    expected = (
-        [c for c, present in here.items() if present] if here else group_roster(engine, group_id)
-    )
-    waiting = sorted(set(expected) - answered)
-    st.metric("Members who have answered", f"{len(answered)} of {len(expected)}")
-    if answered:
-        st.caption("Answered: " + ", ".join(sorted(answered)))
-    if waiting:
-        st.caption("Not yet: " + ", ".join(waiting))
+    now = sessions.session_roster(url, session, instrument.id)
+    st.metric("Members who have answered", f"{len(now.answered)} of {len(now.present)}")
+    if now.answered:
+        st.caption("Answered: " + ", ".join(sorted(now.answered)))
+    if now.waiting:
+        st.caption("Not yet: " + ", ".join(now.waiting))
 
 
 st.header(f"Check-in for session {session.number}", divider="gray")
@@ -258,12 +235,12 @@ elif method == "Phones":
         st.markdown("Open the session to get a link and a QR code for members' phones.")
         if st.button("Open for phones", type="primary", icon=":material/qr_code_2:"):
             try:
-                open_with_new_code(engine, session_id, new_join_code)
-            except StoreError as error:
+                sessions.open_for_phones(url, session_id, new_join_code)
+            except sessions.StoreError as error:
                 st.error(str(error))
             else:
                 st.rerun()
-    elif session_code_expired(engine, session.join_code):
+    elif sessions.code_expired(url, session.join_code):
         # An expired code no longer lets anyone in (access.join_codes); showing it would
         # send members to a refusal.
         st.warning(
@@ -273,38 +250,38 @@ elif method == "Phones":
         )
         if st.button("Give a new code", type="primary", icon=":material/refresh:"):
             try:
-                open_with_new_code(engine, session_id, new_join_code, renew=True)
-            except StoreError as error:
+                sessions.open_for_phones(url, session_id, new_join_code, renew=True)
+            except sessions.StoreError as error:
                 st.error(str(error))
             else:
                 st.rerun()
         if st.button("End session", icon=":material/stop_circle:", key="end_expired"):
-            close_session(engine, session_id)
+            sessions.end_session(url, session_id)
             st.rerun()
     else:
-        url = join_url(session.join_code, host, int(st.get_option("server.port")))
+        link = join_url(session.join_code, host, int(st.get_option("server.port")))
         qr_column, code_column = st.columns([2, 3])
         with qr_column:
-            st.image(qr_png(url), caption="Scan with the phone's camera", width=320)
+            st.image(qr_png(link), caption="Scan with the phone's camera", width=320)
         with code_column:
             st.markdown("Session code")
             st.markdown(f"# {session.join_code}")
             st.markdown("Or type this address in the phone's browser:")
-            st.code(url, language=None)
+            st.code(link, language=None)
             st.caption(
                 "The link works only while the session is open. Ending the session closes it."
             )
             if st.button("End session", type="primary", icon=":material/stop_circle:"):
-                close_session(engine, session_id)
+                sessions.end_session(url, session_id)
                 st.rerun()
 
 else:  # Paper
-    answered = answered_members(engine, session_id, instrument.id)
-    here = [c for c, present in marked.items() if present] if marked else roster
-    to_enter = [code for code in sorted(here) if code not in answered]
-    if answered:
+    roster = sessions.session_roster(url, session, instrument.id)
+    to_enter = roster.waiting
+    if roster.answered:
         st.caption(
-            "Already answered in this session (not in the grid): " + ", ".join(sorted(answered))
+            "Already answered in this session (not in the grid): "
+            + ", ".join(sorted(roster.answered))
         )
     if not to_enter:
         # The last forms were just saved: say so before saying nothing is left.
@@ -332,7 +309,7 @@ else:  # Paper
             f"Q{n}", help=(item.text or {}).get("en", item.id), max_chars=4
         )
     edited = st.data_editor(
-        blank_grid(to_enter, instrument),
+        sessions.blank_grid(to_enter, instrument),
         column_config=column_config,
         hide_index=True,
         num_rows="fixed",
@@ -341,23 +318,18 @@ else:  # Paper
     if st.button("Save paper forms", type="primary", icon=":material/save:"):
         state[keys.PAPER_PROBLEMS] = []
         try:
-            batch = paper_administrations(edited, instrument, session)
-        except PaperEntryError as problems:
+            # The staff member typing the forms in is named on each of them.
+            stored = sessions.save_paper_forms(
+                url, edited, session, entered_by=user.username, instrument=instrument
+            )
+        except sessions.PaperEntryError as problems:
             state[keys.PAPER_PROBLEMS] = problems.problems
         else:
-            if not batch:
-                state[keys.PAPER_PROBLEMS] = ["The grid is empty: type at least one form."]
-            else:
-                result = save_administrations(engine, batch, source="paper forms")
-                if not result.committed:
-                    state[keys.PAPER_PROBLEMS] = [str(c) for c in result.conflicts]
-                else:
-                    state[keys.PAPER_SAVED] = (
-                        f"Stored {len(batch)} paper form(s) as staff-entered, "
-                        f"{time.strftime('%H:%M')}."
-                    )
-                    state[keys.PAPER_RUN] += 1
-                    st.rerun()
+            state[keys.PAPER_SAVED] = (
+                f"Stored {stored} paper form(s) as staff-entered, {time.strftime('%H:%M')}."
+            )
+            state[keys.PAPER_RUN] += 1
+            st.rerun()
     if state[keys.PAPER_PROBLEMS]:
         st.error(
             "Nothing was saved. Correct these values and save again:\n\n"

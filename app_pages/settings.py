@@ -1,19 +1,14 @@
 """Settings (administrators only): roster, questionnaires, staff, withdrawal, backups.
 
-Staff changes and withdrawals call access.accounts and store.withdrawal, which write their
-own audit events; this page only reads the widgets and shows the outcome.
+Every action calls services.admin, which checks it and writes its audit event; this page only
+reads the widgets and shows the outcome.
 """
 
 import streamlit as st
 
-from access import accounts, roles
+from access import roles
 from measures.library import InstrumentError
 from services import admin, catalog
-from store import audit
-from store.accounts import list_staff
-from store.backup import BackupError
-from store.db import StoreError, connect
-from store.withdrawal import withdraw_member
 from ui import dashboard, staff_gate
 from ui import state as keys
 
@@ -29,7 +24,6 @@ url, _version = dashboard.database()
 user = staff_gate.current_user()
 if user is None or not roles.can(user.role, roles.CHANGE_SETTINGS):  # the router checks too
     st.stop()
-engine = connect(url)
 roster = admin.roster(url)
 
 (
@@ -109,7 +103,7 @@ with instruments_tab:
             )
 
 with staff_tab:
-    staff = list_staff(engine)
+    staff = admin.staff(url)
     st.dataframe(
         staff,
         hide_index=True,
@@ -137,8 +131,8 @@ with staff_tab:
             try:
                 if new_password != new_repeat:
                     raise ValueError("the two passwords differ; type them again")
-                added = accounts.add_user(
-                    engine,
+                added = admin.add_user(
+                    url,
                     new_name,
                     new_password,
                     new_role,
@@ -166,7 +160,7 @@ with staff_tab:
             try:
                 if reset_password != reset_repeat:
                     raise ValueError("the two passwords differ; type them again")
-                accounts.reset_password(engine, reset_name, reset_password, by=user.username)
+                admin.reset_password(url, reset_name, reset_password, by=user.username)
             except ValueError as error:
                 st.error(f"The password was not changed: {error}")
             else:
@@ -183,7 +177,7 @@ with staff_tab:
         gone = st.selectbox("User", active, key=keys.W_STAFF_DEACTIVATE_USER)
         if st.form_submit_button("Deactivate", icon=":material/person_off:"):
             try:
-                accounts.deactivate_user(engine, gone, by=user.username)
+                admin.deactivate_user(url, gone, by=user.username)
             except ValueError as error:
                 st.error(f"Nobody was deactivated: {error}")
             else:
@@ -216,8 +210,8 @@ with withdraw_tab:
         if yes.button("Yes, withdraw and delete", type="primary", key="withdraw_confirm"):
             state[keys.WITHDRAW_PENDING] = None
             try:
-                done = withdraw_member(engine, pending, who=user.username)
-            except StoreError as error:
+                done = admin.withdraw_member(url, pending, by=user.username)
+            except admin.StoreError as error:
                 st.error(str(error))
             else:
                 st.cache_data.clear()
@@ -227,13 +221,11 @@ with withdraw_tab:
             state[keys.WITHDRAW_PENDING] = None
             st.rerun()
 
-BACKUP_NAME = "mutuality-backup.sqlite"
-
 
 def _backup_downloaded() -> None:
     # A backup is every member code and answer, unencrypted: its download is audited like
     # any export, and the prepared copy is dropped (the next download is a new backup).
-    audit.record(engine, user.username, audit.BACKUP, {"file": BACKUP_NAME, "page": "app"})
+    admin.backup_downloaded(url, by=user.username)
     state[keys.BACKUP_PREPARED] = None
 
 
@@ -248,7 +240,7 @@ with backup_tab:
         if st.button("Prepare a backup", key="prepare_backup"):
             try:
                 state[keys.BACKUP_PREPARED] = admin.backup_bytes(url)
-            except BackupError as error:
+            except admin.BackupError as error:
                 st.error(str(error))
             else:
                 st.rerun()
@@ -256,7 +248,7 @@ with backup_tab:
         st.download_button(
             "Download the backup",
             state[keys.BACKUP_PREPARED],
-            file_name=BACKUP_NAME,
+            file_name=admin.BACKUP_NAME,
             mime="application/octet-stream",
             key="download_backup",
             on_click=_backup_downloaded,
@@ -271,11 +263,12 @@ with backup_tab:
         "Restore this backup", type="primary", key="restore_backup"
     ):
         try:
-            state[keys.SETTINGS_NOTICE] = admin.restore_bytes(backup_file.getvalue(), url)
-        except BackupError as error:
+            # Audited in the restored database: its trail now says it was put back.
+            state[keys.SETTINGS_NOTICE] = admin.restore_bytes(
+                backup_file.getvalue(), url, by=user.username, file_name=backup_file.name
+            )
+        except admin.BackupError as error:
             st.error(str(error))
         else:
-            # Recorded in the restored database: its trail now says it was put back.
-            audit.record(connect(url), user.username, audit.RESTORE, {"file": backup_file.name})
             st.cache_data.clear()
             st.rerun()

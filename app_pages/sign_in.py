@@ -5,19 +5,19 @@ There are no default credentials: until an administrator exists, this page asks 
 
 import streamlit as st
 
-from access import accounts, browser
-from access.passwords import PasswordError
-from store.db import StoreError, connect
+from access import browser
+from services import admin
+from services.selection import database_url
 from ui import state as keys
 
-engine = connect()
+url = database_url()
 state = st.session_state
 st.title("Mutuality")
 if state[keys.STAFF_NOTICE]:
     st.info(state[keys.STAFF_NOTICE])
     state[keys.STAFF_NOTICE] = None
 
-if accounts.needs_first_administrator(engine):
+if admin.needs_first_administrator(url):
     st.subheader("Create the administrator")
     st.write(
         "This is a new installation. Choose the administrator's name and password; the "
@@ -34,8 +34,8 @@ if accounts.needs_first_administrator(engine):
             st.error("The two passwords differ; type them again.")
         else:
             try:
-                user = accounts.create_first_administrator(engine, username, password)
-            except (PasswordError, StoreError) as error:
+                user = admin.create_first_administrator(url, username, password)
+            except (admin.PasswordError, admin.StoreError) as error:
                 st.error(str(error))
             else:
                 browser.remember_sign_in(state, keys.STAFF_SESSION, user)
@@ -50,8 +50,8 @@ with st.form("sign_in"):
     submitted = st.form_submit_button("Sign in", type="primary")
 if submitted:
     try:
-        user = accounts.sign_in(engine, username, password)
-    except accounts.SignInError as error:
+        user = admin.sign_in(url, username, password)
+    except admin.SignInError as error:
         st.error(str(error))
     else:
         browser.remember_sign_in(state, keys.STAFF_SESSION, user)

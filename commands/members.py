@@ -8,8 +8,7 @@ import sys
 def member_withdraw_command(args) -> int:
     """Delete a member's administrations, answers, attendance and roster entry."""
     from access.accounts import cli_actor
-    from store import connect
-    from store.withdrawal import withdraw_member
+    from services.admin import withdraw_member
 
     code = str(args.code).strip()
     if not args.yes:
@@ -19,5 +18,5 @@ def member_withdraw_command(args) -> int:
         if typed.strip() != code:
             print("not confirmed; nothing was deleted", file=sys.stderr)
             return 2
-    print(withdraw_member(connect(args.database), code, who=cli_actor()))
+    print(withdraw_member(args.database, code, by=cli_actor()))
     return 0

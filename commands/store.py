@@ -8,7 +8,6 @@ refused file stores nothing.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 
 def _say(message: str) -> None:
@@ -103,15 +102,12 @@ def backup_command(args) -> int:
     """SQLite: an online backup to a new file. PostgreSQL: pg_dump when it is installed.
 
     The backup holds every member code and answer, unencrypted: it is recorded in the audit
-    trail (store.audit BACKUP) like an export.
+    trail (store.audit BACKUP) like an export, by services.admin.
     """
     from access.accounts import cli_actor
-    from store import audit, connect
-    from store.backup import backup
+    from services.admin import backup_to
 
-    summary = backup(args.out, args.database)
-    audit.record(connect(args.database), cli_actor(), audit.BACKUP, {"file": Path(args.out).name})
-    print(summary)
+    print(backup_to(args.out, args.database, by=cli_actor()))
     return 0
 
 
@@ -121,12 +117,7 @@ def restore_command(args) -> int:
     Recorded (store.audit RESTORE) in the restored database, whose trail is the backup's.
     """
     from access.accounts import cli_actor
-    from store import audit, connect
-    from store.backup import restore
+    from services.admin import restore_from
 
-    summary = restore(args.backup, args.database)
-    audit.record(
-        connect(args.database), cli_actor(), audit.RESTORE, {"file": Path(args.backup).name}
-    )
-    print(summary)
+    print(restore_from(args.backup, args.database, by=cli_actor()))
     return 0

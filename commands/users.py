@@ -30,19 +30,16 @@ def read_new_password(password_file: str | None) -> str:
 
 def user_add_command(args) -> int:
     """Add a staff user with a role (facilitators linked to --group)."""
-    from access.accounts import add_user, cli_actor
-    from store import connect
-    from store.accounts import group_ids_by_name
+    from access.accounts import cli_actor
+    from services.admin import add_user
 
-    engine = connect(args.database)
-    group_ids = group_ids_by_name(engine, args.group or [])
     user = add_user(
-        engine,
+        args.database,
         args.username,
         read_new_password(args.password_file),
         args.role,
         by=cli_actor(),
-        group_ids=group_ids,
+        group_names=args.group or [],
     )
     print(f"added {user.role} {user.username}")
     return 0
@@ -50,21 +47,21 @@ def user_add_command(args) -> int:
 
 def user_reset_password_command(args) -> int:
     """Set a new password for a staff user (lifts a lockout)."""
-    from access.accounts import cli_actor, reset_password
-    from store import connect
+    from access.accounts import cli_actor
+    from services.admin import reset_password
 
-    engine = connect(args.database)
-    reset_password(engine, args.username, read_new_password(args.password_file), by=cli_actor())
-    print(f"password of {args.username.strip().lower()} reset; any lockout is lifted")
+    name = reset_password(
+        args.database, args.username, read_new_password(args.password_file), by=cli_actor()
+    )
+    print(f"password of {name} reset; any lockout is lifted")
     return 0
 
 
 def user_list_command(args) -> int:
     """List staff users, their roles and groups."""
-    from store import connect
-    from store.accounts import list_staff
+    from services.admin import staff
 
-    table = list_staff(connect(args.database))
+    table = staff(args.database)
     if table.empty:
         print("no staff users yet: the app asks for an administrator on first run")
     else:

@@ -1,18 +1,49 @@
-"""Administration: the roster as stored, backups and restores."""
+"""Administration: the roster, staff users, sign-in, withdrawal, backups and the audit trail.
+
+Settings, the sign-in page and the `user`, `member`, `backup` and `restore` commands call
+these, so each action is checked and audited the same way whichever door it comes through.
+`by` is who acts: the signed-in staff member's username in the app,
+`access.accounts.cli_actor()` on the command line.
+
+Where each action is audited (once, under its `store.audit` constant):
+
+- adding a user (USER_ADDED), resetting a password (PASSWORD_RESET), linking a facilitator
+  to groups or deactivating a user (USER_CHANGED), the first administrator
+  (FIRST_ADMINISTRATOR) and signing in (SIGN_IN, SIGN_IN_FAILED): in access.accounts,
+  which holds the rules;
+- signing out (SIGN_OUT): in access.browser;
+- a withdrawal (WITHDRAWAL): in the same transaction as the deletion (store.withdrawal);
+- a backup (BACKUP) and a restore (RESTORE): here. A backup is audited when a copy leaves
+  the house: written to a file (`backup_to`) or downloaded (`backup_downloaded`), not when
+  the app prepares the bytes; a restore in the restored database, whose trail it joins.
+"""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import MutableMapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from access.accounts import SignInError, StaffUser
+from access.passwords import PasswordError
 from services.selection import engine_for
+from store import audit
+from store.backup import BackupError
+from store.db import StoreError
+
+__all__ = ["BackupError", "PasswordError", "SignInError", "StaffUser", "StoreError"]
+
+#: The name of a backup downloaded from Settings.
+BACKUP_NAME = "mutuality-backup.sqlite"
+
 
 # Settings -----------------------------------------------------------------------------------
 
 
-def roster(url: str) -> dict[str, pd.DataFrame]:
+def roster(url: str | None) -> dict[str, pd.DataFrame]:
     """Programs, groups and member codes as stored."""
     from store.roster import list_groups, list_members, list_programs
 
@@ -24,21 +55,201 @@ def roster(url: str) -> dict[str, pd.DataFrame]:
     }
 
 
-def backup_bytes(url: str) -> bytes:
-    """A backup of the database (store.backup), as the bytes of the backup file."""
+# Staff users ------------------------------------------------------------------------------
+
+
+def staff(url: str | None) -> pd.DataFrame:
+    """Staff users: username, role, active, locked_until, groups (linked group names)."""
+    from store.accounts import list_staff
+
+    return list_staff(engine_for(url))
+
+
+def add_user(
+    url: str | None,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    by: str | None,
+    group_ids: list[int] | None = None,
+    group_names: list[str] | None = None,
+) -> StaffUser:
+    """Add a staff user with a role (audited USER_ADDED); ValueError says what to change.
+
+    A facilitator is linked to groups by id (`group_ids`, Settings) or by name
+    (`group_names`, ``Group`` or ``Program/Group``, the command line).
+    """
+    from access.accounts import add_user as add
+    from store.accounts import group_ids_by_name
+
+    engine = engine_for(url)
+    ids = list(group_ids or [])
+    if group_names:
+        ids += group_ids_by_name(engine, list(group_names))
+    return add(engine, username, password, role, by=by, group_ids=ids or None)
+
+
+def reset_password(url: str | None, username: str, password: str, *, by: str | None) -> str:
+    """Set a new password and lift any lockout (audited PASSWORD_RESET); the username."""
+    from access.accounts import reset_password as reset
+
+    reset(engine_for(url), username, password, by=by)
+    return str(username).strip().lower()
+
+
+def link_facilitator(
+    url: str | None, username: str, group_ids: list[int], *, by: str | None
+) -> None:
+    """Make `group_ids` the groups a facilitator sees (audited USER_CHANGED)."""
+    from access.accounts import link_facilitator as link
+
+    link(engine_for(url), username, group_ids, by=by)
+
+
+def deactivate_user(url: str | None, username: str, *, by: str | None) -> None:
+    """Stop a staff user from signing in (audited USER_CHANGED); their history stays.
+
+    Refused (ValueError) for the administrator doing it and for the last active one.
+    """
+    from access.accounts import deactivate_user as deactivate
+
+    deactivate(engine_for(url), username, by=by)
+
+
+# Signing in -----------------------------------------------------------------------------------
+
+
+def needs_first_administrator(url: str | None) -> bool:
+    """True on a fresh installation: no staff user exists, so the app asks for one."""
+    from access.accounts import needs_first_administrator as needed
+
+    return needed(engine_for(url))
+
+
+def create_first_administrator(url: str | None, username: str, password: str) -> StaffUser:
+    """Create the first administrator (audited); refused once any staff user exists.
+
+    Raises PasswordError or StoreError, whose messages can be shown.
+    """
+    from access.accounts import create_first_administrator as create
+
+    return create(engine_for(url), username, password)
+
+
+def sign_in(url: str | None, username: str, password: str) -> StaffUser:
+    """Check a username and password (audited); the user, or SignInError saying why not."""
+    from access.accounts import sign_in as check
+
+    return check(engine_for(url), username, password)
+
+
+def signed_in_user(
+    state: MutableMapping[str, Any], session_key: str, notice_key: str, url: str | None = None
+) -> StaffUser | None:
+    """The user signed in at this browser's `state`, or None (access.browser).
+
+    An idle session, or one whose account was deactivated, ends here (audited SIGN_OUT) and
+    leaves a notice for the sign-in page under `notice_key`.
+    """
+    from access import browser
+
+    return browser.current_user(state, session_key, notice_key, engine=engine_for(url))
+
+
+def sign_out(state: MutableMapping[str, Any], session_key: str, url: str | None = None) -> None:
+    """End the staff session kept in `state` (audited SIGN_OUT)."""
+    from access import browser
+
+    browser.sign_out(state, session_key, engine_for(url))
+
+
+# Withdrawal -------------------------------------------------------------------------------------
+
+
+def withdraw_member(url: str | None, code: str, *, by: str | None):
+    """Delete every record of a member (audited WITHDRAWAL, without the code).
+
+    Returns the `store.withdrawal.Withdrawal` counts; StoreError when there is no such member.
+    """
+    from store.withdrawal import withdraw_member as withdraw
+
+    return withdraw(engine_for(url), code, who=by)
+
+
+# Backup and restore -------------------------------------------------------------------------
+
+
+def backup_to(out: str | Path, url: str | None, *, by: str | None) -> str:
+    """Back the database up to the new file `out` (audited BACKUP); a one-line summary.
+
+    Raises BackupError (the file exists, the folder does not, no pg_dump for PostgreSQL).
+    """
+    from store.backup import backup
+
+    summary = backup(out, url)
+    audit.record(engine_for(url), by, audit.BACKUP, {"file": Path(out).name})
+    return summary
+
+
+def backup_bytes(url: str | None) -> bytes:
+    """A backup of the database as the bytes of the backup file (not audited: see below).
+
+    The app prepares these before the user downloads them; `backup_downloaded` records the
+    download, which is when a copy leaves the house.
+    """
     from store.backup import backup
 
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "mutuality-backup.sqlite"
+        out = Path(folder) / BACKUP_NAME
         backup(out, url)
         return out.read_bytes()
 
 
-def restore_bytes(data: bytes, url: str) -> str:
-    """Replace the database with an uploaded backup (the current one is kept beside it)."""
+def backup_downloaded(url: str | None, *, by: str | None, file_name: str = BACKUP_NAME) -> None:
+    """Audit (BACKUP) that a backup prepared by `backup_bytes` was downloaded in the app."""
+    audit.record(engine_for(url), by, audit.BACKUP, {"file": file_name, "page": "app"})
+
+
+def restore_from(backup_file: str | Path, url: str | None, *, by: str | None) -> str:
+    """Replace the database with a backup file (the current one is kept beside it first).
+
+    Audited (RESTORE) in the restored database, whose trail is the backup's. Returns a
+    summary; raises BackupError for a file that is not a Mutuality backup, and for
+    PostgreSQL (with the pg_restore command to run).
+    """
+    from store.backup import restore
+
+    summary = restore(backup_file, url)
+    audit.record(engine_for(url), by, audit.RESTORE, {"file": Path(backup_file).name})
+    return summary
+
+
+def restore_bytes(data: bytes, url: str | None, *, by: str | None, file_name: str) -> str:
+    """Replace the database with an uploaded backup, as `restore_from` (audited RESTORE)."""
     from store.backup import restore
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "uploaded-backup.sqlite"
         path.write_bytes(data)
-        return restore(path, url)
+        summary = restore(path, url)
+    audit.record(engine_for(url), by, audit.RESTORE, {"file": Path(file_name).name})
+    return summary
+
+
+# The audit trail of what staff see and take away --------------------------------------------
+
+
+def record_page_view(url: str | None, who: str, page: str) -> None:
+    """Audit (VIEW) that a staff member opened a page showing stored data."""
+    audit.record(engine_for(url), who, audit.VIEW, {"page": page})
+
+
+def record_download(
+    url: str | None, who: str | None, file_name: str, rows: int | None = None
+) -> None:
+    """Audit (EXPORT) a table or chart data a staff member downloaded from a page."""
+    detail: dict[str, object] = {"file": file_name, "page": "app"}
+    if rows is not None:
+        detail["rows"] = rows
+    audit.record(engine_for(url), who, audit.EXPORT, detail)

@@ -80,6 +80,13 @@ def engine_for(url: str):
     return connect(url)
 
 
+def database_url(explicit: str | None = None) -> str:
+    """The database to use: `explicit`, else ``$DATABASE_URL``, else the local SQLite file."""
+    from store.engines import database_url as resolve
+
+    return resolve(explicit)
+
+
 # Data version and filter choices -----------------------------------------------------------
 
 

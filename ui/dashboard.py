@@ -15,10 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from privacy.safety import neutralise_formulas
-from services import analyses, catalog, overview, reporting, selection
-from store import audit
-from store.db import connect
-from store.engines import database_url
+from services import admin, analyses, catalog, overview, reporting, selection
 from ui import state as keys
 
 _cache = st.cache_data(show_spinner=False, max_entries=64)
@@ -38,7 +35,7 @@ attendance = _cache(analyses.attendance)
 
 def database() -> tuple[str, str]:
     """The database URL and the current version of its data."""
-    url = database_url()
+    url = selection.database_url()
     return url, selection.data_version(url)
 
 
@@ -151,12 +148,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def record_download(file_name: str, rows: int | None = None) -> None:
     """Write an audit entry for a file the signed-in user downloads (an export of data)."""
-    signed_in = user()
-    detail = {"file": file_name, "page": "app"}
-    if rows is not None:
-        detail["rows"] = rows
-    audit.record(connect(database_url()), getattr(signed_in, "username", None), audit.EXPORT,
-                 detail)  # fmt: skip
+    admin.record_download(
+        selection.database_url(), getattr(user(), "username", None), file_name, rows
+    )
 
 
 def download_table(frame: pd.DataFrame, name: str, label: str = "Download the table (CSV)"):

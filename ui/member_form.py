@@ -5,8 +5,8 @@ skip a question or go back, reviews the answers, sends them and sees a thank-you
 the screen then starts again for the next person. Every word comes from ui.strings (English
 and Spanish); question wording and answer labels come from the instrument file.
 
-The answers are stored through store/ only, as one administration (mode "self-completed", or
-"read aloud" when the member used the "Read it to me" button).
+The answers are stored through services.sessions, as one administration (mode
+"self-completed", or "read aloud" when the member used the "Read it to me" button).
 """
 
 from __future__ import annotations
@@ -16,13 +16,11 @@ from collections.abc import MutableMapping
 from typing import Any
 
 import streamlit as st
-from sqlalchemy.engine import Engine
 
 from measures import Instrument, load_instrument
-from store import sessions as session_store
-from store.administrations import save_administration
+from services import sessions
+from services.sessions import CHECKIN, SessionInfo, roster_code
 from ui import state as keys
-from ui.answers import CHECKIN, build_administration, roster_code
 from ui.speech import read_aloud_button, spoken_text
 from ui.strings import LANGUAGES, SPEECH_LANGUAGE, text
 
@@ -117,8 +115,8 @@ def _language_switch(state: MutableMapping[str, Any]) -> None:
 
 
 def _code_screen(
-    engine: Engine,
-    session: session_store.SessionInfo,
+    url: str,
+    session: SessionInfo,
     instrument: Instrument,
     state: MutableMapping[str, Any],
 ) -> None:
@@ -130,13 +128,11 @@ def _code_screen(
         message_key, values = notice
         st.warning(text(message_key, lang, **values), icon=":material/info:")
 
-    codes = session_store.group_roster(engine, session.group_id) if session.group_id else []
-    marked = session_store.attendance_of(engine, session.id)
+    roster = sessions.session_roster(url, session, instrument.id)
+    codes, answered = roster.members, roster.answered
     # The list offers members ticked present (the whole roster when no register was taken);
     # a late arrival on the roster can still type their code.
-    present = sorted(c for c, here in marked.items() if here) if marked else codes
-    answered = session_store.answered_members(engine, session.id, instrument.id)
-    waiting = [code for code in present if code not in answered]
+    waiting = roster.waiting
     run = state[keys.FORM_RUN]
     picked = st.selectbox(
         text("pick_code", lang),
@@ -227,8 +223,8 @@ def _question_screen(instrument: Instrument, state: MutableMapping[str, Any]) ->
 
 
 def _review_screen(
-    engine: Engine,
-    session: session_store.SessionInfo,
+    url: str,
+    session: SessionInfo,
     instrument: Instrument,
     state: MutableMapping[str, Any],
     kiosk: bool,
@@ -258,40 +254,35 @@ def _review_screen(
                 args=(state, step),
             )
     if st.button(text("submit", lang), type="primary", width="stretch", icon=":material/send:"):
-        _submit(engine, session, instrument, state, kiosk)
+        _submit(url, session, instrument, state, kiosk)
 
 
 def _submit(
-    engine: Engine,
-    session: session_store.SessionInfo,
+    url: str,
+    session: SessionInfo,
     instrument: Instrument,
     state: MutableMapping[str, Any],
     kiosk: bool,
 ) -> None:
     lang = _language(state)
     member = state[keys.FORM_MEMBER]
-    current = session_store.get_session(engine, session.id)
-    # A phone whose session was ended while the member answered must not store answers.
-    if current is None or (not kiosk and not current.is_open):
-        st.error(text("session_closed", lang))
-        return
-    if member in session_store.answered_members(engine, session.id, instrument.id):
+    # A phone whose session was ended while the member answered stores nothing.
+    outcome = sessions.save_member_answers(
+        url,
+        session.id,
+        member,
+        state[keys.FORM_ANSWERS],
+        read_aloud=bool(state[keys.FORM_READ_ALOUD]),
+        kiosk=kiosk,
+        instrument=instrument,
+    )
+    if outcome == sessions.ALREADY_ANSWERED:
         keys.reset_form(state)
         state[keys.FORM_NOTICE] = ("already_answered", {"code": member})
         st.rerun()
-    administration = build_administration(
-        member=member,
-        instrument=instrument,
-        session=current,
-        answers=state[keys.FORM_ANSWERS],
-        mode="read aloud" if state[keys.FORM_READ_ALOUD] else "self-completed",
-    )
-    try:
-        result = save_administration(engine, administration)
-    except ValueError:
-        result = None
-    if result is None or result.status not in ("stored", "unchanged"):
-        st.error(text("save_failed", lang))
+    if outcome != sessions.STORED:
+        # The outcomes are ui.strings keys: "session_closed", "save_failed".
+        st.error(text(outcome, lang))
         return
     state[keys.FORM_PHASE] = "thanks"
     state[keys.FORM_THANKED_AT] = time.time()
@@ -325,8 +316,8 @@ def _reset_after_pause(state: MutableMapping[str, Any]) -> None:
 
 
 def render_member_form(
-    engine: Engine,
-    session: session_store.SessionInfo | None,
+    url: str,
+    session: SessionInfo | None,
     *,
     kiosk: bool,
     instrument_id: str = CHECKIN,
@@ -349,8 +340,8 @@ def render_member_form(
     if phase == "question" and state[keys.FORM_MEMBER]:
         _question_screen(instrument, state)
     elif phase == "review" and state[keys.FORM_MEMBER]:
-        _review_screen(engine, session, instrument, state, kiosk)
+        _review_screen(url, session, instrument, state, kiosk)
     elif phase == "thanks":
         _thanks_screen(state, kiosk)
     else:
-        _code_screen(engine, session, instrument, state)
+        _code_screen(url, session, instrument, state)

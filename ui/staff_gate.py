@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access import browser, roles
+from access import roles
 from access.accounts import StaffUser
-from store import audit
-from store.db import connect
+from services import admin
 from ui import state as keys
 
 
 def current_user() -> StaffUser | None:
     """The signed-in staff member at this browser (None: show the sign-in page)."""
-    return browser.current_user(
-        st.session_state, keys.STAFF_SESSION, keys.STAFF_NOTICE, engine=connect()
-    )
+    return admin.signed_in_user(st.session_state, keys.STAFF_SESSION, keys.STAFF_NOTICE)
 
 
 def _page_name(page) -> str:
@@ -43,7 +40,7 @@ def sign_out_button(user: StaffUser) -> None:
     with st.sidebar:
         st.caption(f"Signed in as **{user.username}** ({user.role})")
         if st.button("Sign out", icon=":material/logout:"):
-            browser.sign_out(st.session_state, keys.STAFF_SESSION, connect())
+            admin.sign_out(st.session_state, keys.STAFF_SESSION)
             st.rerun()
 
 
@@ -62,5 +59,5 @@ def record_view(page) -> None:
     viewed = st.session_state[keys.VIEWED_PAGES]
     if seen in viewed:
         return
-    audit.record(connect(), signed_in.user.username, audit.VIEW, {"page": name})
+    admin.record_page_view(None, signed_in.user.username, name)
     viewed.add(seen)

@@ -10,9 +10,12 @@ import os
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from measures import load_instrument
+from services.sessions import build_administration
+from store import audit
 from store.administrations import save_administration
 from store.db import connect
 from store.responses import load_responses
@@ -24,9 +27,16 @@ from store.sessions import (
     load_attendance,
     record_attendance,
 )
-from tests.app.session_seed import GROUP, MEMBERS, PROGRAM, forget, seed_database, sign_in
+from tests.app.session_seed import (
+    FACILITATOR,
+    GROUP,
+    MEMBERS,
+    PROGRAM,
+    forget,
+    seed_database,
+    sign_in,
+)
 from ui import state as keys
-from ui.answers import build_administration
 from ui.room import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -270,6 +280,13 @@ def test_paper_grid_stores_staff_entered_forms_and_skips_blank_rows(database):
     assert m03[ITEMS[0]] == 2 and m03[ITEMS[1]] == 3 and m03[ITEMS[2:]].isna().all()
     # Members who have answered leave the grid.
     assert at.data_editor[0].value["member"].tolist() == ["M02", "M04"]
+    # Each form names the staff member who typed it in, and so does the audit trail.
+    engine = connect(database.url)
+    with engine.connect() as connection:
+        typists = connection.execute(sa.text("SELECT DISTINCT entered_by FROM administrations"))
+        assert typists.scalars().all() == [FACILITATOR]
+    saved = audit.load_audit(engine, action="save administrations").iloc[0]
+    assert saved["who"] == FACILITATOR and saved["detail"]["source"] == "paper forms"
 
 
 def test_saving_the_last_outstanding_forms_confirms_them_and_the_grid_starts_blank(database):
