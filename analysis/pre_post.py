@@ -34,6 +34,7 @@ from analysis.reliable_change import (
     Cutoff,
     ReliableChange,
     ReliableChangeError,
+    clinical_cutoff,
     hlm_input,
     reliability_for_change,
     reliable_change,
@@ -75,7 +76,8 @@ class PrePostChange:
     ``reliability_words`` says the same in the one wording every door prints.
     ``cutoff_choice`` is the choice as asked (``"published"``, ``"a"``, ``"b"``, ``"c"``, a
     number, None); ``cutoff`` the cutoff used (that of the first method that used one, JT's
-    when JT ran; HA's own "true score" cutoffs are in its ReliableChange), with its type
+    when JT ran; HA's own "true score" cutoffs are in its ReliableChange; when no method
+    could use it, the Jacobson-Truax cutoff of the pairs' pre scores), with its type
     ``"published"`` for the published cutoff. ``cutoff_problem`` says why a requested cutoff
     could not be used (the result then has no recovered or harmed), else None.
     ``reliability_problem`` says why no reliability could be used, else None.
@@ -233,8 +235,8 @@ def _cutoff_for_methods(
     if functional[0] is None:
         others = "a, a number, the published cutoff" if published is not None else "a, a number"
         return None, (
-            f"cutoff {choice} needs the functional population's mean and SD: "
-            f"{instrument.name}'s norms have none for {name}; give them, or choose {others} "
+            f"cutoff {choice} needs the functional population's mean and SD: the norms of "
+            f"{instrument.name} have none for {name}; give them, or choose cutoff {others} "
             "or no cutoff"
         )
     return choice, None
@@ -343,6 +345,12 @@ def pre_post_change(
         if choice == PUBLISHED and results[method].cutoff is not None:
             results[method].cutoff = replace(results[method].cutoff, type=PUBLISHED)
     chosen = next((r.cutoff for r in results.values() if r.cutoff is not None), None)
+    if chosen is None and given is not None:
+        # No method could judge anyone (too few pairs, HLM without sessions): the cutoff
+        # chosen is still the one the Jacobson-Truax rule gives.
+        chosen = _pairs_cutoff(given, change, instrument.higher_is, functional)
+        if chosen is not None and choice == PUBLISHED:
+            chosen = replace(chosen, type=PUBLISHED)
     problems = list(change.problems)
     problems += [p for p in (reliability_problem, cutoff_problem) if p]
     return PrePostChange(
@@ -361,6 +369,23 @@ def pre_post_change(
         functional_mean=functional[0],
         functional_sd=functional[1],
         problems=problems,
+    )
+
+
+def _pairs_cutoff(cutoff, change: PairedChange, higher_is: str, functional) -> Cutoff | None:
+    """The Jacobson-Truax cutoff of the pairs' pre scores (None when it cannot be computed)."""
+    pre = change.pairs["pre"].astype(float)
+    if isinstance(cutoff, float):
+        return Cutoff("number", cutoff)
+    if len(pre) < 2:
+        return None
+    return clinical_cutoff(
+        cutoff,
+        m_clinical=float(pre.mean()),
+        sd_clinical=float(pre.std(ddof=1)),
+        higher_is=higher_is,
+        m_functional=functional[0],
+        sd_functional=functional[1],
     )
 
 
