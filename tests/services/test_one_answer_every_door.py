@@ -84,8 +84,8 @@ def stored(tmp_path_factory):
 _reports: dict = {}
 
 
-def reports_of(stored, instrument: str, cutoff) -> tuple[dict, str, object]:
-    """The Excel workbook's counts by method, the PDF's text, and the report's content."""
+def reports_of(stored, instrument: str, cutoff) -> tuple[dict, str, object, list[str]]:
+    """The Excel counts by method, the PDF's text, the report's content, the Excel notes."""
     key = (instrument, cutoff)
     if key in _reports:
         return _reports[key]
@@ -107,8 +107,14 @@ def reports_of(stored, instrument: str, cutoff) -> tuple[dict, str, object]:
     text = subprocess.run(
         [PDFTOTEXT, "-layout", f"{out}.pdf", "-"], capture_output=True, text=True, check=True
     ).stdout
-    _reports[key] = (excel_counts(f"{out}.xlsx"), text, content)
+    _reports[key] = (excel_counts(f"{out}.xlsx"), text, content, excel_notes(f"{out}.xlsx"))
     return _reports[key]
+
+
+def excel_notes(path: str) -> list[str]:
+    """The first-column texts of the Change sheet (its notes among them)."""
+    sheet = load_workbook(path, read_only=True)["Change"]
+    return [str(row[0]) for row in sheet.iter_rows(values_only=True) if row and row[0]]
 
 
 def excel_counts(path: str) -> dict:
@@ -161,7 +167,7 @@ def test_every_door_gives_the_same_counts(stored, capsys, instrument, cutoff):
     url, paths, _ = stored
     case = CASES[instrument]
     scope = selection.Scope(url, selection.data_version(url), instrument)
-    workbook, pdf_text, content = reports_of(stored, instrument, cutoff)
+    workbook, pdf_text, content, notes = reports_of(stored, instrument, cutoff)
     section = next(s for s in content.change if s.scale == "total")
     assert (content.pre, content.post) == (case["pre"], case["post"])
     computed = 0
@@ -195,6 +201,7 @@ def test_every_door_gives_the_same_counts(stored, capsys, instrument, cutoff):
     assert computed == (6 if instrument == "phq9" else 7)
     # Both reports name the cutoff and reliability used, in the page's words.
     for sentence in section.used:
+        assert f"{section.scale_name}: {sentence}" in notes
         assert sentence.split(": ", 1)[1][:40] in " ".join(pdf_text.split())
 
 
@@ -208,11 +215,9 @@ def test_the_published_cutoff_recovers_members_on_every_door(stored, capsys):
     assert view.result.counts["recovered"] > 0
     code, payload, _ = cli_change(capsys, paths["phq9"], "phq9", "jt", "published")
     assert code == 0 and payload["cutoff"] == {"type": "published", "value": 10.0}
-    workbook, pdf_text, content = reports_of(stored, "phq9", "published")
+    workbook, pdf_text, _, notes = reports_of(stored, "phq9", "published")
     assert workbook["jt"]["recovered"] == view.result.counts["recovered"]
     assert "Clinical cutoff used: published cutoff, 10." in " ".join(pdf_text.split())
-    sheet = load_workbook(paths["phq9"].parent / "phq9-published.xlsx")["Change"]
-    notes = [str(row[0]) for row in sheet.iter_rows(values_only=True) if row[0]]
     assert "PHQ-9 total: Clinical cutoff used: published cutoff, 10." in notes
     # The reliability is the published one, named with its source, on every door.
     assert view.reliability_source.startswith("published (Kroenke, Spitzer & Williams (2001)")
