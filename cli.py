@@ -229,7 +229,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="R",
         help="reliability to use (default: the instrument's norms, else the sample alpha)",
     )
-    p.add_argument("--cutoff", metavar="a|b|c|NUMBER", help="clinical cutoff")
+    p.add_argument(
+        "--cutoff",
+        metavar="published|a|b|c|NUMBER",
+        help="clinical cutoff: the instrument's published one, Jacobson-Truax a, b or c, or a "
+        "score (default: none)",
+    )
     p.add_argument("--functional-mean", type=float, metavar="M", help="functional population mean")
     p.add_argument("--functional-sd", type=float, metavar="SD", help="functional population SD")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -156,8 +156,8 @@ def clinical_cutoff(
         return Cutoff("number", value, m_clinical, sd_clinical, m_functional, sd_functional)
     if kind in ("b", "c") and (m_functional is None or sd_functional is None):
         raise ReliableChangeError(
-            f"cutoff {kind} needs the mean and SD of a functional population: give "
-            "--functional-mean and --functional-sd, or use an instrument whose norms have them"
+            f"cutoff {kind} needs the mean and SD of a functional population: give them, "
+            "or use an instrument whose norms have them"
         )
     if kind == "a":
         value = m_clinical + direction * 2 * sd_clinical
@@ -476,7 +476,8 @@ def reliable_change(
             critical,
             pairs,
             "no reliability: the instrument has no published reliability for this scale and "
-            "none was given; pass --reliability R (or score items so the sample alpha can be used)",
+            "none was given; give the scale's reliability (or item answers, so that the "
+            "sample's alpha can be used)",
         )
     if not 0 < reliability < 1:
         raise ReliableChangeError(f"reliability must be between 0 and 1, not {reliability:g}")
@@ -602,7 +603,8 @@ def _ha_cutoff(cutoff, x, se, direction, higher_is, functional_mean, functional_
     if kind in ("a", "b", "c"):
         if kind in ("b", "c") and (functional_mean is None or functional_sd is None):
             raise ReliableChangeError(
-                f"cutoff {kind} needs --functional-mean and --functional-sd (or instrument norms)"
+                f"cutoff {kind} needs the mean and SD of a functional population: give them, "
+                "or use an instrument whose norms have them"
             )
         if kind == "a":
             value = m_pre + direction * 2 * sd_pre * math.sqrt(r_clinical)

@@ -17,12 +17,6 @@ METHOD_NAMES = {
     "ha": "Hageman-Arrindell (HA)",
     "hlm": "Hierarchical linear model (HLM, 3+ timepoints)",
 }
-CUTOFFS = {
-    None: "No cutoff",
-    "a": "a: 2 SD beyond the pre mean",
-    "b": "b: 2 SD within the functional mean",
-    "c": "c: between the two populations",
-}
 
 st.title("Change")
 st.caption(
@@ -52,13 +46,30 @@ post = middle.selectbox(
 method = right.selectbox(
     "Reliable change method", list(METHOD_NAMES), format_func=METHOD_NAMES.get, key=keys.W_METHOD
 )
-cutoff = far.selectbox("Clinical cutoff", list(CUTOFFS), format_func=CUTOFFS.get, key=keys.W_CUTOFF)
+# The published cutoff comes first (the default) when the instrument's norms have one.
+cutoffs = analyses.cutoff_options(scope.instrument, scale)
+if st.session_state.get(keys.W_CUTOFF, None) not in cutoffs:
+    st.session_state.pop(keys.W_CUTOFF, None)  # a choice of another instrument's page
+cutoff = far.selectbox("Clinical cutoff", list(cutoffs), format_func=cutoffs.get, key=keys.W_CUTOFF)
+instrument = catalog.instrument_by_id(scope.instrument)
+if cutoff == "number":
+    low, high = score_range(instrument, scale)
+    cutoff = far.number_input(
+        "Cutoff score",
+        min_value=float(low),
+        max_value=float(high),
+        value=float(low + high) / 2,
+        key=keys.W_CUTOFF_SCORE,
+    )
 try:
     view = dashboard.change(scope, scale, pre, post, method, cutoff)
 except ValueError as error:
     st.warning(str(error))
     st.stop()
 dashboard.reading(view.reading)
+if view.cutoff_problem:
+    # The change is still shown, without recovered and harmed.
+    st.warning(f"No recovered or harmed members counted: {view.cutoff_problem}.")
 st.caption(f"Default timepoints: {default.rule}")
 for note in view.notes:
     st.caption(note)
@@ -79,11 +90,10 @@ summary = analyses.change_summary(view)
 if scope.publishes():
     summary = published.change_summary(summary, view)
 st.table(summary.set_index("statistic"))
-rel = "–" if view.reliability is None else f"{view.reliability:.2f}"
-st.caption(f"Reliability used for reliable change: {rel} ({view.reliability_source}).")
+for sentence in view.used:  # the same words as the PDF and the Excel report
+    st.caption(sentence)
 dashboard.download_table(summary, "change-summary")
 
-instrument = catalog.instrument_by_id(scope.instrument)
 scale_name = instrument.scale(scale).name
 if method == "jt" and view.band is not None and len(view.members):
     cutoff_value = view.result.cutoff.value if view.result.cutoff else None

@@ -1,54 +1,39 @@
 """The `change` command: pre/post change, reliable change and clinical significance of a scale.
 
-Wiring only: read the file, score it, call analysis.change and analysis.reliable_change, and
-print the contract JSON (ARCHITECTURE.md, "change --json") or a short text summary.
+Wiring only: read and validate the file (as `score` and `import` do), score it, call the one
+pre/post pipeline (``analysis.pre_post.pre_post_change``, which the Change page and the
+reports call too), and print the contract JSON (ARCHITECTURE.md, "change --json") or a short
+text summary. The library's messages say what is missing; this command adds which flag gives it.
 """
 
 from __future__ import annotations
 
 import math
 
-from analysis.change import paired_change
-from analysis.reliable_change import (
-    METHODS,
-    ReliableChange,
-    hlm_input,
-    reliability_for_change,
-    reliable_change,
-    reliable_change_hlm,
-)
-from ingest import read_responses
+from analysis.pre_post import PrePostChange, pre_post_change
+from analysis.reliable_change import METHODS, ReliableChange
+from ingest import read_responses, validate_responses
 from measures import score
 
-
-def _reliability(args, instrument, scale, wide) -> tuple[float | None, str | None, str | None]:
-    """Reliability, where it came from, and why it is missing (when it is)."""
-    if args.reliability is not None:
-        if not 0 < args.reliability < 1:
-            raise ValueError(f"--reliability must be between 0 and 1, not {args.reliability:g}")
-        return args.reliability, "user", None
-    reliability, source = reliability_for_change(instrument, scale.id, wide, args.pre)
-    if reliability is not None:
-        return reliability, source, None
-    return (
-        None,
-        None,
-        f"scale {scale.id} has no published reliability in {instrument.id}'s norms and the "
-        f"sample's alpha at {args.pre} cannot be used (a single item, too few members, or "
-        "alpha not between 0 and 1); pass --reliability R",
-    )
+#: What to pass on the command line when the pipeline cannot use a cutoff or a reliability.
+CUTOFF_HINT = {
+    "published": "on the command line: --cutoff a, b, c or a NUMBER, or leave --cutoff out",
+    "functional": (
+        "on the command line: --functional-mean M --functional-sd SD, or --cutoff a, "
+        "published or a NUMBER"
+    ),
+}
+RELIABILITY_HINT = "pass --reliability R"
 
 
-def _functional(args, norm) -> tuple[float | None, float | None]:
+def _check_arguments(args) -> None:
+    """The flags' own rules, worded with the flags (the pipeline checks the same in words)."""
+    if args.reliability is not None and not 0 < args.reliability < 1:
+        raise ValueError(f"--reliability must be between 0 and 1, not {args.reliability:g}")
     if (args.functional_mean is None) != (args.functional_sd is None):
         raise ValueError("give both --functional-mean and --functional-sd, or neither")
-    if args.functional_mean is not None:
-        if args.functional_sd <= 0:
-            raise ValueError(f"--functional-sd must be positive, not {args.functional_sd:g}")
-        return args.functional_mean, args.functional_sd
-    if norm is not None and norm.functional is not None:
-        return norm.functional.mean, norm.functional.sd
-    return None, None
+    if args.functional_sd is not None and args.functional_sd <= 0:
+        raise ValueError(f"--functional-sd must be positive, not {args.functional_sd:g}")
 
 
 def _method_json(result: ReliableChange) -> dict:
@@ -64,47 +49,24 @@ def _method_json(result: ReliableChange) -> dict:
     }
 
 
-def change_command(args, emit_json) -> int:
-    """Run `cli.py change`; returns the exit code."""
-    table = read_responses(args.input, instrument=args.instrument)
-    instrument = table.instrument
-    scale = instrument.scale(args.scale)
-    wide = table.wide()
-    scored = score(wide, instrument)
-    change = paired_change(scored, scale.id, args.pre, args.post)
-    reliability, source, reliability_problem = _reliability(args, instrument, scale, wide)
-    norm = instrument.norms.get(scale.id)
-    functional_mean, functional_sd = _functional(args, norm)
-    cutoff = args.cutoff
-    methods = list(METHODS) if args.method == "all" else [args.method]
-    results: dict[str, ReliableChange] = {}
-    for method in methods:
-        if method == "hlm":
-            results[method] = reliable_change_hlm(
-                hlm_input(scored, scale.id),
-                higher_is=instrument.higher_is,
-                cutoff=cutoff,
-                functional_mean=functional_mean,
-                functional_sd=functional_sd,
-            )
-        else:
-            results[method] = reliable_change(
-                change.pairs,
-                method=method,
-                reliability=reliability,
-                higher_is=instrument.higher_is,
-                cutoff=cutoff,
-                functional_mean=functional_mean,
-                functional_sd=functional_sd,
-            )
-            if reliability is None:
-                results[method].problem = reliability_problem
-    shown = args.method if args.method != "all" else "jt"
-    member_table = results[shown].members
-    first_cutoff = next((r.cutoff for r in results.values() if r.cutoff is not None), None)
-    payload = {
-        "instrument": instrument.id,
-        "scale": scale.id,
+def _with_hint(problem: str | None, result: PrePostChange) -> str | None:
+    """A method's problem, with the flag that gives a missing reliability."""
+    if problem is not None and problem == result.reliability_problem:
+        return f"{problem}; {RELIABILITY_HINT}"
+    return problem
+
+
+def change_payload(result: PrePostChange, members_method: str, higher_is: str) -> dict:
+    """The contract JSON of `cli.py change --json` for one pipeline result."""
+    change = result.change
+    member_table = result.methods[members_method].members
+    methods = {name: _method_json(r) for name, r in result.methods.items()}
+    for name, method in methods.items():
+        method["problem"] = _with_hint(result.methods[name].problem, result)
+    reliability_problem = _with_hint(result.reliability_problem, result)
+    return {
+        "instrument": result.instrument,
+        "scale": result.scale,
         "pre": change.pre,
         "post": change.post,
         "n_pairs": change.n_pairs,
@@ -126,14 +88,16 @@ def change_command(args, emit_json) -> int:
         "g_av": change.g_av,
         "d_rm": change.d_rm,
         "wilcoxon_p": change.wilcoxon_p,
-        "reliability": reliability,
-        "reliability_source": source,
-        "higher_is": instrument.higher_is,
+        "reliability": result.reliability,
+        "reliability_source": result.reliability_source,
+        "reliability_words": result.reliability_words,
+        "higher_is": higher_is,
         "cutoff": None
-        if first_cutoff is None
-        else {"type": first_cutoff.type, "value": first_cutoff.value},
-        "methods": {name: _method_json(result) for name, result in results.items()},
-        "members_method": shown,
+        if result.cutoff is None
+        else {"type": result.cutoff.type, "value": result.cutoff.value},
+        "cutoff_words": result.cutoff_words,
+        "methods": methods,
+        "members_method": members_method,
         "members": [
             {
                 "member": row["member"],
@@ -148,6 +112,38 @@ def change_command(args, emit_json) -> int:
         ],
         "problems": change.problems + ([reliability_problem] if reliability_problem else []),
     }
+
+
+def change_command(args, emit_json) -> int:
+    """Run `cli.py change`; returns the exit code."""
+    table = read_responses(args.input, instrument=args.instrument)
+    # The same refusals as `score` and `import`: conflicting duplicates, out-of-range and
+    # text values, each with member, timepoint, item, row and column.
+    validate_responses(table).raise_for_errors()
+    _check_arguments(args)
+    instrument = table.instrument
+    scale = instrument.scale(args.scale)
+    wide = table.wide()
+    methods = list(METHODS) if args.method == "all" else [args.method]
+    result = pre_post_change(
+        score(wide, instrument),
+        wide,
+        instrument,
+        scale.id,
+        args.pre,
+        args.post,
+        methods=methods,
+        cutoff=args.cutoff,
+        reliability=args.reliability,
+        functional_mean=args.functional_mean,
+        functional_sd=args.functional_sd,
+    )
+    if result.cutoff_problem is not None:
+        # The command line refuses a cutoff it cannot use (the page shows the change without).
+        hint = "published" if result.cutoff_choice == "published" else "functional"
+        raise ValueError(f"{result.cutoff_problem} ({CUTOFF_HINT[hint]})")
+    shown = args.method if args.method != "all" else "jt"
+    payload = change_payload(result, shown, instrument.higher_is)
     if args.json:
         emit_json(payload)
     else:
@@ -190,7 +186,8 @@ def _print_summary(payload: dict) -> None:
         f"  d_z = {_fmt(payload['d_z'])} [{_fmt(lo)}, {_fmt(hi)}], d_av = "
         f"{_fmt(payload['d_av'])}, g_av = {_fmt(payload['g_av'])}, d_rm = {_fmt(payload['d_rm'])}"
     )
-    print(f"  reliability {_fmt(payload['reliability'])} ({payload['reliability_source']})")
+    print(f"  reliability {_fmt(payload['reliability'])}: {payload['reliability_words']}")
+    print(f"  clinical cutoff: {payload['cutoff_words']}")
     for name, method in payload["methods"].items():
         counts = method["counts"]
         text = ", ".join(f"{k} {v}" for k, v in counts.items()) if counts else method["problem"]

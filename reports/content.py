@@ -14,10 +14,16 @@ Decisions, for a reader of the report:
   number when every label carries one (``session-1`` ... ``session-12``), else the order of
   first appearance in the file. With a single timepoint there is no change section. The
   rule, with the members at each chosen timepoint, is printed in the report.
+- **Change, reliable change and clinical significance** come from the one pre/post pipeline
+  (``analysis.pre_post.pre_post_change``) that the Change page and ``cli.py change`` call,
+  so the report's counts are theirs for the same file and choices.
 - **Reliability for reliable change**: the instrument's published reliability for the scale
-  (its norms), else the sample's Cronbach's alpha at the pre timepoint, as ``cli.py change``.
-- **Cutoff**: the instrument's published cutoff for the scale when it has one, else none
-  (no recovered / harmed categories).
+  (its norms), else the sample's Cronbach's alpha at the pre timepoint, as ``cli.py change``;
+  both reports say which, in the page's words.
+- **Cutoff**: by default the instrument's published cutoff for the scale when it has one,
+  else none (no recovered / harmed categories), as the Change page starts; ``report_content``
+  takes any other choice of the page (a, b, c, a number, none). Both reports say which
+  cutoff value they used.
 - **HLM reliable change** uses session numbers as time (the ``session`` column, else numbered
   timepoints) and needs three or more per member.
 - **Groups**: ICC and group means of every scale at the pre and the post timepoint (or the
@@ -34,17 +40,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.change import PairedChange, normalise_timepoint, paired_change
+from analysis.change import PairedChange, normalise_timepoint
 from analysis.groups import GroupStructure, group_structure
+from analysis.pre_post import PrePostChange, default_cutoff, parse_cutoff, pre_post_change
 from analysis.reliability import ScaleReliability, reliability_table
-from analysis.reliable_change import (
-    METHODS,
-    ReliableChange,
-    hlm_input,
-    reliability_for_change,
-    reliable_change,
-    reliable_change_hlm,
-)
+from analysis.reliable_change import METHODS, ReliableChange
 from analysis.timepoints import PrePost, default_pre_post, ordered_timepoints, pre_post_rule
 from analysis.trend import TrendResult, session_number, session_trend
 from measures import Instrument, ScoringError, score
@@ -60,6 +60,8 @@ METHOD_NAMES = {
     "ha": "Hageman-Arrindell",
     "hlm": "Multilevel (HLM) slopes",
 }
+#: The report's cutoff unless told otherwise: the published one when the norms have it.
+DEFAULT_CUTOFF = "default"
 
 
 @dataclass
@@ -72,10 +74,22 @@ class ChangeSection:
     post: str | None
     change: PairedChange | None = None
     reliability: float | None = None
-    reliability_source: str | None = None
-    cutoff: float | None = None
+    reliability_source: str | None = None  # in words, as the Change page says it
+    cutoff: float | None = None  # the cutoff value used (None: no cutoff)
     methods: dict[str, ReliableChange] = field(default_factory=dict)
     problem: str | None = None
+    cutoff_type: str | None = None  # "published", "a", "b", "c", "number" (None: no cutoff)
+    cutoff_words: str | None = None  # the cutoff used, as the Change page says it
+    cutoff_problem: str | None = None  # why the chosen cutoff could not be used
+    #: The pipeline's result, with the two sentences on reliability and cutoff.
+    pre_post: PrePostChange | None = None
+
+    @property
+    def used(self) -> list[str]:
+        """The sentences on the reliability and the cutoff used (the page's words)."""
+        if self.pre_post is None:
+            return []
+        return [self.pre_post.reliability_sentence, self.pre_post.cutoff_sentence]
 
 
 @dataclass
@@ -171,23 +185,6 @@ def _session_numbers(scored: pd.DataFrame) -> pd.Series:
     return numbers
 
 
-def _reliability_for(
-    instrument: Instrument, scale_id: str, wide: pd.DataFrame, pre: str
-) -> tuple[float | None, str | None, str | None]:
-    """`reliability_for_change`, its source in words, and why it is missing (when it is)."""
-    reliability, source = reliability_for_change(instrument, scale_id, wide, pre)
-    if source == "norms":
-        return reliability, "published (instrument norms)", None
-    if source == "sample_alpha_pre":
-        return reliability, f"this sample's alpha at {pre}", None
-    return (
-        None,
-        None,
-        f"no published reliability for {scale_id} and the sample's alpha at {pre} cannot be "
-        "used (a single item, too few members, or alpha not between 0 and 1)",
-    )
-
-
 def _change_section(
     instrument: Instrument,
     scale_id: str,
@@ -196,46 +193,32 @@ def _change_section(
     pre: str | None,
     post: str | None,
     rule: str,
+    cutoff: object = DEFAULT_CUTOFF,
 ) -> ChangeSection:
     scale = instrument.scale(scale_id)
     section = ChangeSection(scale.id, scale.name, pre, post)
     if pre is None or post is None:
         section.problem = rule
         return section
+    if cutoff == DEFAULT_CUTOFF:
+        cutoff = default_cutoff(instrument, scale.id)
     try:
-        section.change = paired_change(scored, scale.id, pre, post)
+        result = pre_post_change(
+            scored, wide, instrument, scale.id, pre, post, methods=METHODS, cutoff=cutoff
+        )
     except ValueError as error:
         section.problem = str(error)
         return section
-    if section.change.n_pairs == 0:
+    section.change = result.change
+    if result.change.n_pairs == 0:
         section.problem = f"no member has a {scale.id} score at both {pre} and {post}"
         return section
-    reliability, source, problem = _reliability_for(instrument, scale.id, wide, pre)
-    section.reliability, section.reliability_source = reliability, source
-    norm = instrument.norms.get(scale.id)
-    section.cutoff = norm.cutoff if norm is not None else None
-    for method in METHODS:
-        try:
-            if method == "hlm":
-                result = reliable_change_hlm(
-                    hlm_input(scored, scale.id),
-                    higher_is=instrument.higher_is,
-                    cutoff=section.cutoff,
-                )
-            else:
-                result = reliable_change(
-                    section.change.pairs,
-                    method=method,
-                    reliability=reliability,
-                    higher_is=instrument.higher_is,
-                    cutoff=section.cutoff,
-                )
-                if reliability is None:
-                    result.problem = problem
-        except ValueError as error:
-            result = ReliableChange(method, None, math.nan, None, pd.DataFrame(), None)
-            result.problem = str(error)
-        section.methods[method] = result
+    section.pre_post = result
+    section.reliability, section.reliability_source = result.reliability, result.reliability_words
+    section.methods = result.methods
+    if result.cutoff is not None:
+        section.cutoff, section.cutoff_type = result.cutoff.value, result.cutoff.type
+    section.cutoff_words, section.cutoff_problem = result.cutoff_words, result.cutoff_problem
     return section
 
 
@@ -292,6 +275,7 @@ def report_content(
     source: str = "",
     made: dt.date | None = None,
     notice: str | None = None,
+    cutoff: object = DEFAULT_CUTOFF,
 ) -> ReportContent:
     """Compute every section of a report of one instrument's answers.
 
@@ -310,6 +294,11 @@ def report_content(
     notice
         The 42 CFR Part 2 redisclosure notice (``privacy.notice.notice_for``) when the
         answers include a substance-use program's; None otherwise.
+    cutoff
+        The clinical cutoff of reliable change, as on the Change page: ``"published"``,
+        ``"a"``, ``"b"``, ``"c"``, a number or None; by default the published cutoff of each
+        scale that has one, else none. A choice a scale's norms cannot serve leaves that
+        scale without recovered and harmed, and its section says why.
 
     Returns
     -------
@@ -323,6 +312,8 @@ def report_content(
     measures.ScoringError
         When an answer is not on the instrument's response scale.
     """
+    if cutoff != DEFAULT_CUTOFF:
+        cutoff = parse_cutoff(cutoff)  # a choice that is no cutoff at all is refused here
     scored = score(wide, instrument)
     reliability_problem = None
     try:
@@ -338,7 +329,8 @@ def report_content(
     pre, post, rule = choice.pre, choice.post, choice.rule
     sessions = _session_numbers(scored)
     change = [
-        _change_section(instrument, s.id, wide, scored, pre, post, rule) for s in instrument.scales
+        _change_section(instrument, s.id, wide, scored, pre, post, rule, cutoff)
+        for s in instrument.scales
     ]
     group_timepoints = [pre, post] if pre is not None else timepoints[:1]
     groups, groups_problem = _group_sections(instrument, scored, group_timepoints)
@@ -417,7 +409,8 @@ def key_results(content: ReportContent, suppressor: Suppressor | None = None) ->
                 else [str(v) for v in shown.values()]
             )
             counts = ", ".join(f"{k} {cell}" for k, cell in zip(shown, cells, strict=True))
-            lines.append(f"Reliable change (Jacobson-Truax): {counts}.")
+            used = f" ({change.cutoff_words})" if change.cutoff is not None else ""
+            lines.append(f"Reliable change (Jacobson-Truax): {counts}{used}.")
     trend = next((t for t in content.trends if t.scale == scale.id), None)
     if trend is not None and trend.result is not None and math.isfinite(trend.result.slope):
         r = trend.result

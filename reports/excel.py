@@ -299,9 +299,13 @@ def change_frame(content: ReportContent) -> pd.DataFrame:
         row["reliability"] = section.reliability
         row["reliability_source"] = section.reliability_source
         row["cutoff"] = section.cutoff
+        row["cutoff_type"] = section.cutoff_type
+        row["cutoff_used"] = section.cutoff_words
         problems = ([section.problem] if section.problem else []) + (
             change.problems if change is not None else []
         )
+        if section.cutoff_problem:
+            problems.append(section.cutoff_problem)
         row["notes"] = "; ".join(problems) or None
         rows.append(row)
     frame = pd.DataFrame(rows)
@@ -324,17 +328,20 @@ def method_frame(content: ReportContent) -> pd.DataFrame:
                     "method": method,
                     "method_name": METHOD_NAMES[method],
                     "critical_value": result.critical_value,
+                    "cutoff": None if result.cutoff is None else result.cutoff.value,
                     **{c: counts.get(c) for c in CATEGORY_COLUMNS},
                     "notes": result.problem,
                 }
             )
     frame = pd.DataFrame(
         rows,
-        columns=["scale", "method", "method_name", "critical_value", *CATEGORY_COLUMNS] + ["notes"],
+        columns=["scale", "method", "method_name", "critical_value", "cutoff"]
+        + [*CATEGORY_COLUMNS, "notes"],
     )
     for column in CATEGORY_COLUMNS:
         frame[column] = frame[column].astype("Int64")
-    frame["critical_value"] = pd.to_numeric(frame["critical_value"]).astype(float)
+    for column in ("critical_value", "cutoff"):
+        frame[column] = pd.to_numeric(frame[column]).astype(float)
     return frame
 
 
@@ -344,7 +351,8 @@ def published_change_frame(frame: pd.DataFrame, suppressor: Suppressor) -> pd.Da
     A scale with fewer than 5 members with both timepoints shows no statistics, and counts
     of 1 to 4 members missing pre or post are hidden.
     """
-    keep = ["scale", "pre", "post", "reliability", "reliability_source", "cutoff", "notes"]
+    keep = ["scale", "pre", "post", "reliability", "reliability_source", "cutoff"]
+    keep += ["cutoff_type", "cutoff_used", "notes"]
     frame = suppressor.rows(frame, "n_pairs", keep=keep + ["n_missing_pre", "n_missing_post"])
     for column in ("n_missing_pre", "n_missing_post"):
         frame[column] = [suppressor.count(n) if suppressor.hides(n) else n for n in frame[column]]
@@ -360,15 +368,20 @@ def _change(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | N
         methods = suppressor.part_columns(methods, CATEGORY_COLUMNS)
     row = write_table(sheet, frame, row + 1)
     sheet.freeze_panes = "B4"  # the note, a blank row and the header stay in view
-    row = title(sheet, row, "Reliable change: members in each category, by method")
+    for section in content.change:
+        # The reliability and the cutoff used, in the Change page's words.
+        for sentence in section.used:
+            row = note(sheet, row, f"{section.scale_name}: {sentence}")
+    row = title(sheet, row + 1, "Reliable change: members in each category, by method")
     if not any(section.methods for section in content.change):
         note(sheet, row, "No scale has members with both a pre and a post score.")
         return
     row = note(
         sheet,
         row,
-        "recovered and harmed appear only when the instrument publishes a cutoff; "
-        "HLM compares each member's slope over sessions with the average member's.",
+        "recovered and harmed appear only when a cutoff is in play (cutoff_used above; "
+        "Hageman-Arrindell uses its own true-score cutoff); HLM compares each member's "
+        "slope over sessions with the average member's.",
     )
     write_table(sheet, methods, row)
 

@@ -301,15 +301,22 @@ def _change(content: ReportContent, suppressor: Suppressor) -> list:
         Paragraph(
             "<b>Reliable change</b> (Jacobson-Truax): a member improved or deteriorated when "
             "their change is larger than measurement error explains (95% level). Recovered "
-            "and harmed need a published clinical cutoff"
+            "and harmed need a clinical cutoff"
             + (
                 "."
                 if any(s.cutoff is not None for s in usable)
-                else "; this instrument has none, so they are not shown."
+                else "; none is in play here, so they are not shown."
             ),
             BODY,
         )
     )
+    # The reliability and the cutoff used, in the Change page's words.
+    used = [
+        f"{s.scale_name}: {sentence}"
+        for s in usable
+        for sentence in [*s.used, *([s.cutoff_problem] if s.cutoff_problem else [])]
+    ]
+    story += [Paragraph(_text(sentence), SMALL) for sentence in used]
     rows = []
     for s in usable:
         rows.append([s.scale_name, *_category_cells(s, suppressor, "jt")])

@@ -11,8 +11,10 @@ the heavy ones in ``st.cache_data``.
 
 Decisions:
 
-- Reliable change uses the instrument's published reliability for the scale when there is
-  one, else the sample's Cronbach's alpha at the pre timepoint (as ``cli.py change``).
+- Change, reliable change and clinical significance come from the one pre/post pipeline
+  (``analysis.pre_post``), as in ``cli.py change`` and the reports: the instrument's
+  published reliability for the scale when there is one, else the sample's Cronbach's alpha
+  at the pre timepoint, worded the same at every door.
 """
 
 from __future__ import annotations
@@ -26,14 +28,15 @@ from analysis.attendance import attendance_rates as rates_of_marks
 from analysis.change import PairedChange, paired_change
 from analysis.groups import GroupStructure, group_structure
 from analysis.items import item_means_by_session, theme_profile
-from analysis.reliability import ScaleReliability, reliability_frames, reliability_table
-from analysis.reliable_change import (
-    ReliableChange,
-    hlm_input,
-    reliability_for_change,
-    reliable_change,
-    reliable_change_hlm,
+from analysis.pre_post import (
+    CUTOFF_NAMES,
+    PUBLISHED,
+    PrePostChange,
+    pre_post_change,
+    published_cutoff,
 )
+from analysis.reliability import ScaleReliability, reliability_frames, reliability_table
+from analysis.reliable_change import ReliableChange
 from analysis.timepoints import default_pre_post
 from analysis.trend import TrendResult, session_means, session_trend
 from measures import (
@@ -159,18 +162,20 @@ class ChangeView:
     notes: list[str] = field(default_factory=list)
     #: The reading's last sentence, on reliable change counts ("" without counts).
     counts_reading: str = ""
+    #: The cutoff used, in the words of every door (analysis.pre_post.cutoff_words).
+    cutoff_words: str = ""
+    #: Why the chosen cutoff cannot be used (the change is then shown without recovered
+    #: and harmed), else None.
+    cutoff_problem: str | None = None
+    #: The pipeline's whole result (every door's numbers come from it).
+    pre_post: PrePostChange | None = None
 
-
-def _reliability_for_change(
-    instrument: Instrument, scale: str, wide: pd.DataFrame, pre: str
-) -> tuple[float | None, str]:
-    """`reliability_for_change`, its source in words for the page."""
-    reliability, source = reliability_for_change(instrument, scale, wide, pre)
-    if source == "norms":
-        return reliability, f"published ({instrument.norms[scale].source})"
-    if source == "sample_alpha_pre":
-        return reliability, f"this sample's Cronbach's alpha at {pre}"
-    return None, "none: no published reliability and the sample's alpha cannot be used"
+    @property
+    def used(self) -> list[str]:
+        """The two sentences on the reliability and the cutoff used, as the reports print them."""
+        if self.pre_post is None:
+            return []
+        return [self.pre_post.reliability_sentence, self.pre_post.cutoff_sentence]
 
 
 def _effect_rows(scored: pd.DataFrame, scale: str, pre: str, post: str, column: str, level: str):
@@ -191,30 +196,48 @@ def _effect_rows(scored: pd.DataFrame, scale: str, pre: str, post: str, column: 
     return rows
 
 
+#: The page's name of each cutoff choice ("number" asks for the score itself).
+CUTOFF_LABELS = {
+    None: "No cutoff",
+    "a": f"a: {CUTOFF_NAMES['a']}",
+    "b": f"b: {CUTOFF_NAMES['b']}",
+    "c": f"c: {CUTOFF_NAMES['c']}",
+    "number": "A score of my choice",
+}
+
+
+def cutoff_options(instrument_id: str, scale: str) -> dict[object, str]:
+    """The cutoff choices of the Change page, the first the default, with their labels.
+
+    With a published cutoff for the scale (the instrument's norms) the first is
+    ``"published"``, labelled "Published cutoff (10)"; else "No cutoff" comes first.
+    """
+    value = published_cutoff(instrument_by_id(instrument_id), scale)
+    if value is None:
+        return dict(CUTOFF_LABELS)
+    return {PUBLISHED: f"Published cutoff ({value:g})", **CUTOFF_LABELS}
+
+
 def change(
-    scope: Scope, scale: str, pre: str, post: str, method: str = "jt", cutoff: str | None = None
+    scope: Scope, scale: str, pre: str, post: str, method: str = "jt", cutoff: object = None
 ) -> ChangeView:
     """Paired change, reliable change by `method`, counts per group and d_z per group/program.
+
+    The numbers come from the one pre/post pipeline (``analysis.pre_post.pre_post_change``)
+    that the CLI and the reports call. `cutoff` is ``"published"``, ``"a"``, ``"b"``, ``"c"``,
+    a number or None; one that needs norms the instrument lacks leaves the change without
+    recovered and harmed, and ``cutoff_problem`` says what is missing.
 
     Raises ValueError (ChangeInputError, ReliableChangeError) with a message for the user.
     """
     instrument = instrument_by_id(scope.instrument)
     wide = wide_answers(scope)
     scored = score(wide, instrument)
-    paired = paired_change(scored, scale, pre, post)
-    rel, source = _reliability_for_change(instrument, scale, wide, pre)
-    norm = instrument.norms.get(scale)
-    functional = norm.functional if norm is not None else None
-    options = {
-        "higher_is": instrument.higher_is,
-        "cutoff": cutoff,
-        "functional_mean": functional.mean if functional else None,
-        "functional_sd": functional.sd if functional else None,
-    }
-    if method == "hlm":
-        result = reliable_change_hlm(hlm_input(scored, scale), **options)
-    else:
-        result = reliable_change(paired.pairs, method=method, reliability=rel, **options)
+    pipeline = pre_post_change(
+        scored, wide, instrument, scale, pre, post, methods=[method], cutoff=cutoff
+    )
+    paired, result = pipeline.change, pipeline.methods[method]
+    rel, source = pipeline.reliability, pipeline.reliability_words
     band = None
     if method == "jt" and "s_diff" in result.details:
         band = result.critical_value * result.details["s_diff"]
@@ -262,6 +285,9 @@ def change(
         reading=reading + counts_reading,
         notes=notes,
         counts_reading=counts_reading,
+        cutoff_words=pipeline.cutoff_words,
+        cutoff_problem=pipeline.cutoff_problem,
+        pre_post=pipeline,
     )
     return published.change(view) if scope.publishes() else view
 

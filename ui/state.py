@@ -146,6 +146,7 @@ W_PRE = "w_pre"
 W_POST = "w_post"
 W_METHOD = "w_method"
 W_CUTOFF = "w_cutoff"
+W_CUTOFF_SCORE = "w_cutoff_score"
 W_FIT_TREND = "w_fit_trend"
 #: Sign-in page, first-run administrator form and audit log page.
 W_SIGN_IN_USER = "w_sign_in_user"

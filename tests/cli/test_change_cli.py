@@ -296,3 +296,80 @@ def test_bad_input_exits_2_with_a_message(capsys, claus_files, extra, message):
     assert code == 2
     assert out.out == ""
     assert message in out.err and "Traceback" not in out.err
+
+
+def phq9_rows(values_pre=(2, 2, 2, 1, 3), values_post=(0, 1, 1, 0, 1)):
+    """Five members' PHQ-9 at pre and post (every item the member's value)."""
+    return [
+        {"member": f"P{m}", "timepoint": timepoint, **{f"phq9_{i}": value for i in range(1, 10)}}
+        for m, (a, b) in enumerate(zip(values_pre, values_post, strict=True))
+        for timepoint, value in (("pre", a), ("post", b))
+    ]
+
+
+def test_a_conflicting_duplicate_is_refused_as_score_refuses_it(capsys, tmp_path):
+    rows = phq9_rows()
+    # P1 answers phq9_4 at pre twice: 2 (row 4 of the file) and 3 (row 12, appended).
+    rows.append(dict(rows[2], **{"phq9_4": 3}))
+    path = tmp_path / "twice.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    args = ["--scale", "total", "--pre", "pre", "--post", "post", "--json"]
+    code = cli.main(["change", str(path), "--instrument", "phq9", *args])
+    out = capsys.readouterr()
+    assert code == 2 and out.out == "" and "Traceback" not in out.err
+    assert "member P1, timepoint pre: phq9_4 is answered 2 on row 4 but 3 here" in out.err
+    assert "row 12" in out.err
+    # The same words as `score`, which refused such files first.
+    assert cli.main(["score", str(path), "--instrument", "phq9"]) == 2
+    assert "member P1, timepoint pre: phq9_4" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [(7, "7"), ("often", "text where a number belongs")],
+    ids=["out-of-range", "text"],
+)
+def test_out_of_range_and_text_values_are_refused(capsys, tmp_path, value, words):
+    rows = phq9_rows()
+    rows[3]["phq9_2"] = value  # P1 at post
+    path = tmp_path / "bad.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    args = ["--scale", "total", "--pre", "pre", "--post", "post"]
+    code = cli.main(["change", str(path), "--instrument", "phq9", *args])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "row 5" in err and "phq9_2" in err and words in err
+
+
+def test_the_published_cutoff_on_the_command_line(capsys, tmp_path):
+    path = tmp_path / "phq9.csv"
+    pd.DataFrame(phq9_rows()).to_csv(path, index=False)
+    args = ["--scale", "total", "--pre", "pre", "--post", "post", "--method", "jt"]
+    result = run_json(capsys, path, "--instrument", "phq9", *args, "--cutoff", "published")
+    # PHQ-9's norms: cutoff 10 (Kroenke et al. 2001), reliability .89.
+    assert result["cutoff"] == {"type": "published", "value": 10.0}
+    assert result["cutoff_words"] == "published cutoff, 10"
+    assert result["reliability"] == 0.89 and result["reliability_source"] == "norms"
+    assert result["reliability_words"].startswith("published (Kroenke, Spitzer & Williams")
+    # By hand (Jacobson & Truax 1991): totals 18, 18, 18, 9, 27 -> 0, 9, 9, 0, 9; SD_pre
+    # sqrt(40.5) = 6.364, so a reliable drop exceeds 1.96 * 6.364 * sqrt(2 * (1 - .89)) = 5.85:
+    # all five drops (18, 9, 9, 9, 18) are reliable. The four above 10 at pre and below it at
+    # post recovered; P3 (9 -> 0) improved without having been in the clinical range.
+    assert result["methods"]["jt"]["counts"] == {
+        "recovered": 4,
+        "improved": 1,
+        "unchanged": 0,
+        "deteriorated": 0,
+        "harmed": 0,
+    }
+
+
+def test_no_published_cutoff_is_refused_with_what_to_choose(capsys, claus_files):
+    bdi, _, instrument = claus_files
+    args = ["--scale", "total", "--pre", "1", "--post", "4", "--reliability", "0.8"]
+    code = cli.main(["change", str(bdi), "--instrument", str(instrument), *args, "--cutoff",
+                     "published", "--json"])  # fmt: skip
+    out = capsys.readouterr()
+    assert code == 2 and out.out == ""
+    assert "has no published cutoff for Total" in out.err
+    assert "--cutoff a, b, c or a NUMBER" in out.err  # the command adds its own flag hint
