@@ -3,12 +3,9 @@
 import streamlit as st
 
 from access.roles import VIEW_AUDIT, can
-from privacy.exports import audit_csv, audit_table
-from store import audit
-from store.db import connect
+from services import admin
 from ui import state as keys
 
-engine = connect()
 session = st.session_state[keys.STAFF_SESSION]
 st.title("Audit log")
 if session is None or not can(session.user.role, VIEW_AUDIT):
@@ -23,22 +20,23 @@ st.caption(
 )
 chosen = st.multiselect(
     "Action",
-    audit.ACTIONS,
+    admin.AUDIT_ACTIONS,
     key=keys.W_AUDIT_ACTIONS,
     placeholder="every action",
     help="Show only these actions; leave empty for every action.",
 )
-events = audit.load_audit(engine, actions=chosen or None, limit=5000)
-if events.empty:
+log = admin.audit_log(None, actions=chosen)
+if not log.entries:
     st.info("No entries for the chosen actions." if chosen else "No entries yet.")
     st.stop()
-st.dataframe(audit_table(events), hide_index=True)
+st.dataframe(log.table, hide_index=True)
 st.download_button(
     "Download as csv",
-    data=audit_csv(events),
+    data=log.csv,
     file_name="mutuality-audit-log.csv",
     mime="text/csv",
     icon=":material/download:",
-    on_click=audit.record,
-    args=(engine, session.user.username, audit.AUDIT_EXPORT, {"entries": len(events)}),
+    on_click=admin.audit_log_downloaded,
+    args=(None,),
+    kwargs={"by": session.user.username, "entries": log.entries},
 )

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -253,3 +254,31 @@ def record_download(
     if rows is not None:
         detail["rows"] = rows
     audit.record(engine_for(url), who, audit.EXPORT, detail)
+
+
+# Audit log ----------------------------------------------------------------------------------
+
+#: Every action the audit trail records (named constants of store.audit), for the filter.
+AUDIT_ACTIONS = audit.ACTIONS
+
+
+@dataclass(frozen=True)
+class AuditLog:
+    """The audit log as an administrator reads it: a table, its csv, and its entry count."""
+
+    table: pd.DataFrame
+    csv: bytes
+    entries: int
+
+
+def audit_log(url: str | None, actions: list[str] | None = None, limit: int = 5000) -> AuditLog:
+    """The newest `limit` audit events, of `actions` only when given (every action if None)."""
+    from privacy.exports import audit_csv, audit_table
+
+    events = audit.load_audit(engine_for(url), actions=actions or None, limit=limit)
+    return AuditLog(audit_table(events), audit_csv(events), len(events))
+
+
+def audit_log_downloaded(url: str | None, *, by: str | None, entries: int) -> None:
+    """Audit (AUDIT_EXPORT) a download of the audit log itself."""
+    audit.record(engine_for(url), by, audit.AUDIT_EXPORT, {"entries": entries})
