@@ -257,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("report", cmd_report, "Excel report (and PDF with --pdf) of a response file.")
     p.add_argument("input", metavar="INPUT", help="response file")
     instrument_option(p)
+    mapping_option(p)
     p.add_argument("--out", required=True, metavar="REPORT.xlsx", help="Excel file to write")
     p.add_argument("--pdf", metavar="REPORT.pdf", help="also write a PDF report")
     database_option(p)

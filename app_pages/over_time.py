@@ -4,8 +4,7 @@ import streamlit as st
 
 from charts import attendance_heatmap, good_things_profile, item_heatmap, session_means_chart
 from charts.figures import FEW_ANSWERS
-from reports.content import p_words
-from services import analyses, catalog, published
+from services import analyses, catalog, published, readings
 from ui import dashboard
 from ui import state as keys
 
@@ -68,8 +67,8 @@ if fit:
     if not (scope.publishes() and published.hides_total(result.n_members)):
         st.caption(
             f"Model: {result.model}; slope per session {result.slope:.3f} "
-            f"(SE {result.slope_se:.3f}, {p_words(result.slope_p)}); members differ in their "
-            f"slopes by SD {result.sd_slope_member:.3f}. " + " ".join(result.notes)
+            f"(SE {result.slope_se:.3f}, {readings.p_words(result.slope_p)}); members differ "
+            f"in their slopes by SD {result.sd_slope_member:.3f}. " + " ".join(result.notes)
         )
     if len(trend.group_slopes):
         st.dataframe(trend.group_slopes, hide_index=True)

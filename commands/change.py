@@ -1,8 +1,8 @@
 """The `change` command: pre/post change, reliable change and clinical significance of a scale.
 
-Wiring only: read and validate the file (as `score` and `import` do), score it, call the one
-pre/post pipeline (``analysis.pre_post.pre_post_change``, which the Change page and the
-reports call too), and print the contract JSON (ARCHITECTURE.md, "change --json") or a short
+Wiring only: read and check the file as every analysis does (`services.files`), call the one
+pre/post pipeline (`services.analyses.change_of`, which the Change page and the reports
+compute with too), and print the contract JSON (ARCHITECTURE.md, "change --json") or a short
 text summary. The library's messages say what is missing; this command adds which flag gives it.
 """
 
@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import math
 
-from analysis.pre_post import PrePostChange, pre_post_change
-from analysis.reliable_change import METHODS, ReliableChange
-from ingest import read_responses, validate_responses
-from measures import score
+from commands.inputs import file_answers
+from services.analyses import METHODS, PrePostChange, ReliableChange, change_of
+from services.readings import p_words
 
 #: What to pass on the command line when the pipeline cannot use a cutoff or a reliability.
 CUTOFF_HINT = {
@@ -116,23 +115,20 @@ def change_payload(result: PrePostChange, members_method: str, higher_is: str) -
 
 def change_command(args, emit_json) -> int:
     """Run `cli.py change`; returns the exit code."""
-    table = read_responses(args.input, instrument=args.instrument)
     # The same refusals as `score` and `import`: conflicting duplicates, out-of-range and
     # text values, each with member, timepoint, item, row and column.
-    validate_responses(table).raise_for_errors()
+    answers = file_answers(args)
     _check_arguments(args)
-    instrument = table.instrument
-    scale = instrument.scale(args.scale)
-    wide = table.wide()
+    instrument = answers.instrument
     methods = list(METHODS) if args.method == "all" else [args.method]
-    result = pre_post_change(
-        score(wide, instrument),
-        wide,
+    result = change_of(
+        answers.scored(),
+        answers.wide(),
         instrument,
-        scale.id,
+        args.scale,
         args.pre,
         args.post,
-        methods=methods,
+        methods,
         cutoff=args.cutoff,
         reliability=args.reliability,
         functional_mean=args.functional_mean,
@@ -163,10 +159,8 @@ def _df(value) -> str:
 
 
 def _p(value) -> str:
-    """``p < .001`` or ``p = .034`` (APA style: three decimals, no leading zero)."""
-    if value is None or not math.isfinite(value):
-        return "p = n/a"
-    return "p < .001" if value < 0.001 else f"p = {value:.3f}".replace("0.", ".", 1)
+    """``p < .001`` or ``p = .034``: the one wording of a p value (services.readings)."""
+    return p_words(value)
 
 
 def _print_summary(payload: dict) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from analysis.reliability import ScaleReliability
 from commands.inputs import file_answers
-from services.analyses import reliability_of
+from services.analyses import ScaleReliability, reliability_of
 
 #: Keys of one scale in ``reliability --json`` (ARCHITECTURE.md contract), in order.
 SCALE_KEYS = [

@@ -22,8 +22,8 @@ def import_command(args) -> int:
     """
     from access.accounts import cli_actor
     from ingest.validate import DIFFERS_FROM_STORED
+    from services.selection import database_url
     from services.uploads import check_import, store_upload
-    from store.engines import database_url
 
     url = database_url(args.database)
     replace = bool(getattr(args, "replace", False))
@@ -73,7 +73,7 @@ def export_command(args) -> int:
     notice (privacy.exports). Audited as the page's downloads are.
     """
     from services.exports import ExportRequest, command_line_user, export_to_file
-    from store.engines import database_url
+    from services.selection import database_url
 
     deidentify = bool(getattr(args, "deidentify", False))
     coarsen = bool(getattr(args, "coarsen_dates", False))

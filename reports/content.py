@@ -47,6 +47,7 @@ from analysis.reliability import ScaleReliability, reliability_table
 from analysis.reliable_change import METHODS, ReliableChange
 from analysis.timepoints import PrePost, default_pre_post, ordered_timepoints, pre_post_rule
 from analysis.trend import TrendResult, session_number, session_trend
+from analysis.words import p_words as p_words
 from measures import Instrument, ScoringError, score
 from privacy.suppression import Suppressor
 
@@ -160,13 +161,6 @@ def words(value: float | None, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "n/a"
     return f"{value:.{digits}f}"
-
-
-def p_words(p: float | None) -> str:
-    """``p < .001`` or ``p = 0.034``."""
-    if p is None or not math.isfinite(p):
-        return "p n/a"
-    return "p < .001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def published_rule(content: ReportContent, suppressor: Suppressor) -> str:

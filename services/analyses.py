@@ -35,8 +35,12 @@ from analysis.pre_post import (
     pre_post_change,
     published_cutoff,
 )
-from analysis.reliability import ScaleReliability, reliability_frames, reliability_table
-from analysis.reliable_change import ReliableChange
+from analysis.reliability import ScaleReliability as ScaleReliability
+from analysis.reliability import reliability_frames, reliability_table
+
+# Re-exported for the command line, which names them only through services/.
+from analysis.reliable_change import METHODS as METHODS
+from analysis.reliable_change import ReliableChange as ReliableChange
 from analysis.timepoints import default_pre_post
 from analysis.trend import TrendResult, session_means, session_trend
 from measures import (
@@ -52,6 +56,7 @@ from services.readings import (
     OverTimeSummary,
     groups_reading,
     over_time_reading,
+    p_words,
     trend_reading,
 )
 from services.selection import (
@@ -70,13 +75,6 @@ FIVE_GOOD_THINGS = ("zest", "clarity", "sense of worth", "wanting to act", "more
 
 def _fmt(value: float, digits: int = 2) -> str:
     return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
-
-
-def _p(value: float) -> str:
-    """A p value as written in a report: ``< .001`` or ``= .023``."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    return "< .001" if value < 0.001 else f"= {value:.3f}".replace("0.", ".")
 
 
 # Reliability --------------------------------------------------------------------------------
@@ -218,6 +216,40 @@ def cutoff_options(instrument_id: str, scale: str) -> dict[object, str]:
     return {PUBLISHED: f"Published cutoff ({value:g})", **CUTOFF_LABELS}
 
 
+def change_of(
+    scored: pd.DataFrame,
+    wide: pd.DataFrame,
+    instrument: Instrument,
+    scale: str,
+    pre: str,
+    post: str,
+    methods: list[str],
+    cutoff: object = None,
+    reliability: float | None = None,
+    functional_mean: float | None = None,
+    functional_sd: float | None = None,
+) -> PrePostChange:
+    """Pre/post change of answers (a file's, or a scope's): the one pipeline's result.
+
+    ``analysis.pre_post.pre_post_change``, which the Change page (`change`), ``cli.py
+    change`` and the reports all compute with, so the same answers and options give the same
+    counts, cutoff and reliability at every door.
+    """
+    return pre_post_change(
+        scored,
+        wide,
+        instrument,
+        scale,
+        pre,
+        post,
+        methods=methods,
+        cutoff=cutoff,
+        reliability=reliability,
+        functional_mean=functional_mean,
+        functional_sd=functional_sd,
+    )
+
+
 def change(
     scope: Scope, scale: str, pre: str, post: str, method: str = "jt", cutoff: object = None
 ) -> ChangeView:
@@ -233,9 +265,7 @@ def change(
     instrument = instrument_by_id(scope.instrument)
     wide = wide_answers(scope)
     scored = score(wide, instrument)
-    pipeline = pre_post_change(
-        scored, wide, instrument, scale, pre, post, methods=[method], cutoff=cutoff
-    )
+    pipeline = change_of(scored, wide, instrument, scale, pre, post, [method], cutoff)
     paired, result = pipeline.change, pipeline.methods[method]
     rel, source = pipeline.reliability, pipeline.reliability_words
     band = None
@@ -522,11 +552,6 @@ def groups_table(result: GroupStructure, publishes: bool = False) -> pd.DataFram
     def number(value: float, digits: int) -> str:
         return "–" if not math.isfinite(value) else f"{value:.{digits}f}"
 
-    p = (
-        "–"
-        if not math.isfinite(result.p)
-        else ("< .001" if result.p < 0.001 else f"= {result.p:.3f}")
-    )
     rows = [
         ("groups", f"{result.n_groups}"),
         ("members", f"{result.n_members}"),
@@ -534,7 +559,10 @@ def groups_table(result: GroupStructure, publishes: bool = False) -> pd.DataFram
         ("ICC(1), ANOVA", number(result.icc1_anova, 3)),
         ("ICC(2): reliability of a group mean", number(result.icc2, 3)),
         ("design effect", number(result.design_effect, 2)),
-        ("F (df), p", f"{number(result.f, 2)} ({result.df_between}, {result.df_within}), p {p}"),
+        (
+            "F (df), p",
+            f"{number(result.f, 2)} ({result.df_between}, {result.df_within}), {p_words(result.p)}",
+        ),
     ]
     if publishes and published.hides_total(result.n_members):
         rows[1] = ("members", published.HIDDEN)
@@ -550,8 +578,8 @@ def change_summary(view: ChangeView) -> pd.DataFrame:
         (f"mean at {c.pre} (SD)", f"{_fmt(c.mean_pre)} ({_fmt(c.sd_pre)})"),
         (f"mean at {c.post} (SD)", f"{_fmt(c.mean_post)} ({_fmt(c.sd_post)})"),
         ("mean change (SD)", f"{_fmt(c.mean_change)} ({_fmt(c.sd_change)})"),
-        ("paired t (df), p", f"{_fmt(c.t)} ({_fmt(c.df, 0)}), p {_p(c.p)}"),
-        ("Wilcoxon signed-rank p", f"p {_p(c.wilcoxon_p)}"),
+        ("paired t (df), p", f"{_fmt(c.t)} ({_fmt(c.df, 0)}), {p_words(c.p)}"),
+        ("Wilcoxon signed-rank p", p_words(c.wilcoxon_p)),
         ("d_z (95% CI)", f"{_fmt(c.d_z)} ({_fmt(c.d_z_ci[0])} to {_fmt(c.d_z_ci[1])})"),
         ("d_av / g_av / d_rm", f"{_fmt(c.d_av)} / {_fmt(c.g_av)} / {_fmt(c.d_rm)}"),
     ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.attendance import attendance_summary
+from analysis.words import p_words as p_words
 from privacy.suppression import Suppressor
 
 

@@ -68,3 +68,84 @@ def report_files(scope: Scope) -> ReportFiles:
         pdf = write_pdf_report(content, Path(folder) / "report.pdf").read_bytes()
     key = key_results(content, Suppressor() if published else None)
     return ReportFiles(excel, pdf, key, len(wide), notice)
+
+
+# Reports of a file (the command line) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """The report files written for a spreadsheet, and the Part 2 notice they carry."""
+
+    instrument: str
+    paths: list[Path]
+    notice: str | None
+
+
+def part2_notice_for_file(
+    programs, database: str | None = None, always: bool = False
+) -> str | None:
+    """The 42 CFR Part 2 notice for a report of `programs`, or None.
+
+    Given when `always`, or when any of the programs is flagged substance-use in the
+    database (`database`, ``$DATABASE_URL``, else the local SQLite file when it exists: a
+    report of a file never creates a database).
+    """
+    import os
+
+    from privacy.notice import PART2_NOTICE, notice_for
+    from store.engines import DATABASE_FILENAME, data_dir
+    from store.roster import list_programs
+
+    if always:
+        return PART2_NOTICE
+    url = database or os.environ.get("DATABASE_URL")
+    if url is None and not (data_dir() / DATABASE_FILENAME).exists():
+        return None
+    return notice_for(list_programs(engine_for(url)), programs)
+
+
+def report_of_file(
+    input_file: str | Path,
+    instrument: str | None,
+    out: str | Path,
+    pdf: str | Path | None = None,
+    *,
+    mapping: str | Path | None = None,
+    database: str | None = None,
+    part2_notice: bool = False,
+    min_cell_size: int | None = None,
+) -> WrittenReport:
+    """Write the Excel workbook (and the PDF) of a spreadsheet's answers.
+
+    The file is read and checked as every analysis reads a file (`services.files`), and the
+    report says what the Change page says for the same answers (`reports.content`, one
+    pre/post pipeline). Raises ValueError when a file name has the wrong extension.
+    """
+    from privacy.suppression import MIN_CELL_SIZE
+    from reports.content import report_content
+    from reports.excel import write_excel_report
+    from reports.pdf import write_pdf_report
+    from services.files import answers_from_file
+
+    for what, path, suffix in (("the workbook", out, ".xlsx"), ("the PDF", pdf, ".pdf")):
+        if path is not None and Path(path).suffix.lower() != suffix:
+            raise ValueError(f"{path}: name {what} ....{suffix}")
+    answers = answers_from_file(input_file, instrument=instrument, mapping=mapping)
+    wide = answers.wide()
+    programs = wide["program"].dropna().unique() if "program" in wide else []
+    notice = part2_notice_for_file(programs, database, always=part2_notice)
+    content = report_content(
+        wide, answers.instrument, source=Path(answers.source).name, notice=notice
+    )
+    paths = [write_excel_report(content, out)]
+    if pdf:
+        paths.append(write_pdf_report(content, pdf, min_cell_size=min_cell_size or MIN_CELL_SIZE))
+    return WrittenReport(answers.instrument.id, [Path(p) for p in paths], notice)
+
+
+def template_file(instrument: str, out: str | Path) -> Path:
+    """Write the data-entry workbook of an instrument (reports.template) to `out`."""
+    from reports.template import write_template
+
+    return Path(write_template(instrument, out))
