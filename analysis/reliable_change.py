@@ -29,6 +29,7 @@ from measures.scoring import keyed_items
 __all__ = [
     "CATEGORIES",
     "METHODS",
+    "METHOD_NAMES",
     "Cutoff",
     "ReliableChange",
     "ReliableChangeError",
@@ -43,6 +44,16 @@ __all__ = [
 
 #: Every reliable change method, in the package's order.
 METHODS = ("jt", "gln", "hll", "en", "nk", "ha", "hlm")
+#: The methods' names as users read them, on the page, in the reports and in the CLI's text.
+METHOD_NAMES = {
+    "jt": "Jacobson-Truax",
+    "gln": "Gulliksen-Lord-Novick",
+    "hll": "Hsu-Linn-Lord",
+    "en": "Edwards-Nunnally",
+    "nk": "Nunnally-Kotsch",
+    "ha": "Hageman-Arrindell",
+    "hlm": "Multilevel (HLM) slopes",
+}
 #: Why the HLM method has nothing to fit when no administration carries a number.
 HLM_NO_TIME = (
     "the HLM method needs numbered sessions: a session column, or timepoints such as 1, 2, 3 "

@@ -8,16 +8,6 @@ from services import analyses, catalog, published
 from ui import dashboard
 from ui import state as keys
 
-METHOD_NAMES = {
-    "jt": "Jacobson-Truax (JT)",
-    "gln": "Gulliksen-Lord-Novick (GLN)",
-    "hll": "Hsu-Linn-Lord (HLL)",
-    "en": "Edwards-Nunnally (EN)",
-    "nk": "Nunnally-Kotsch (NK)",
-    "ha": "Hageman-Arrindell (HA)",
-    "hlm": "Hierarchical linear model (HLM, 3+ timepoints)",
-}
-
 st.title("Change")
 st.caption(
     "Did members change from one timepoint to another, and for whom was the change larger "
@@ -44,7 +34,10 @@ post = middle.selectbox(
     key=keys.W_POST,
 )
 method = right.selectbox(
-    "Reliable change method", list(METHOD_NAMES), format_func=METHOD_NAMES.get, key=keys.W_METHOD
+    "Reliable change method",
+    list(analyses.METHOD_NAMES),
+    format_func=analyses.METHOD_NAMES.get,
+    key=keys.W_METHOD,
 )
 # The published cutoff comes first (the default) when the instrument's norms have one.
 cutoffs = analyses.cutoff_options(scope.instrument, scale)

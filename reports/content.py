@@ -44,6 +44,7 @@ from analysis.change import PairedChange, normalise_timepoint
 from analysis.groups import GroupStructure, group_structure
 from analysis.pre_post import PrePostChange, default_cutoff, parse_cutoff, pre_post_change
 from analysis.reliability import ScaleReliability, reliability_table
+from analysis.reliable_change import METHOD_NAMES as METHOD_NAMES
 from analysis.reliable_change import METHODS, ReliableChange
 from analysis.timepoints import PrePost, default_pre_post, ordered_timepoints, pre_post_rule
 from analysis.trend import TrendResult, session_number, session_trend
@@ -51,16 +52,6 @@ from analysis.words import p_words as p_words
 from measures import Instrument, ScoringError, score
 from privacy.suppression import Suppressor
 
-#: Plain names of the reliable change methods.
-METHOD_NAMES = {
-    "jt": "Jacobson-Truax",
-    "gln": "Gulliksen-Lord-Novick",
-    "hll": "Hsu-Linn-Lord",
-    "en": "Edwards-Nunnally",
-    "nk": "Nunnally-Kotsch",
-    "ha": "Hageman-Arrindell",
-    "hlm": "Multilevel (HLM) slopes",
-}
 #: The report's cutoff unless told otherwise: the published one when the norms have it.
 DEFAULT_CUTOFF = "default"
 

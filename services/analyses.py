@@ -39,6 +39,7 @@ from analysis.reliability import ScaleReliability as ScaleReliability
 from analysis.reliability import reliability_frames, reliability_table
 
 # Re-exported for the command line, which names them only through services/.
+from analysis.reliable_change import METHOD_NAMES as METHOD_NAMES
 from analysis.reliable_change import METHODS as METHODS
 from analysis.reliable_change import ReliableChange as ReliableChange
 from analysis.timepoints import default_pre_post
