@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from analysis.words import CountedText
+
 __all__ = [
     "ChangeInputError",
     "PairedChange",
@@ -345,10 +347,10 @@ def paired_change(
     pairs, n_missing_pre, n_missing_post = paired_scores(scores, scale, pre, post)
     pre_label, post_label = normalise_timepoint(pre), normalise_timepoint(post)
     n = len(pairs)
-    lost = (
-        f" ({n_missing_pre} member(s) had no {pre_label} score and {n_missing_post} no "
-        f"{post_label} score)"
-    )
+    # The counts stay fields of the message (analysis.words.CountedText), so a reader who
+    # may not see small counts gets them hidden on the numbers, not by re-reading words.
+    lost = f" ({{missing_pre}} had no {pre_label} score and {{missing_post}} no {post_label} score)"
+    counts = {"missing_pre": n_missing_pre, "missing_post": n_missing_post}
     if n == 0:
         return _nan_result(
             scale,
@@ -357,7 +359,11 @@ def paired_change(
             pairs,
             n_missing_pre,
             n_missing_post,
-            [f"no member has both a {pre_label} and a {post_label} score{lost}"],
+            [
+                CountedText(
+                    f"no member has both a {pre_label} and a {post_label} score{lost}", **counts
+                )
+            ],
         )
     if n < 2:
         return _nan_result(
@@ -368,8 +374,12 @@ def paired_change(
             n_missing_pre,
             n_missing_post,
             [
-                f"only {n} member has both scores{lost}; at least 2 pairs are needed for "
-                "standard deviations, the t test and effect sizes"
+                CountedText(
+                    "only {pairs} has both scores" + lost + "; at least 2 pairs are needed for "
+                    "standard deviations, the t test and effect sizes",
+                    pairs=n,
+                    **counts,
+                )
             ],
         )
     problems: list[str] = []

@@ -23,6 +23,7 @@ from scipy import stats
 from analysis.change import normalise_timepoint
 from analysis.growth import fit_growth
 from analysis.trend import session_number
+from analysis.words import CountedText
 from measures.schema import Instrument
 from measures.scoring import keyed_items
 
@@ -703,8 +704,11 @@ def reliable_change_hlm(
             None,
             critical,
             pairs,
-            "the HLM method needs three or more numbered timepoints and at least three members "
-            f"with three or more scores ({len(keep)} member(s) qualify)",
+            CountedText(
+                "the HLM method needs three or more numbered timepoints and at least three "
+                "members with three or more scores ({qualify} qualify)",
+                qualify=len(keep),
+            ),
         )
     try:
         fit = fit_growth(data["member"], data["time"], data["score"])

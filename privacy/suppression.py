@@ -20,15 +20,12 @@ passes a larger `min_cell_size` (the CLI's ``report --min-cell-size``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
 #: Groups and cells resting on fewer people than this are not shown.
 MIN_CELL_SIZE = 5
-#: A count of members in a sentence: "3 members", "1 member", "2 member(s)".
-_MEMBERS = re.compile(r"(?<![\w.])(\d+) member(?:s|\(s\))?(?!\w)")
 
 
 class Suppressor:
@@ -112,25 +109,17 @@ class Suppressor:
             for i, n in enumerate(parts)
         ]
 
-    def sentence(self, text: str) -> str:
-        """`text` with each count of 1 to 4 members written as "fewer than 5 members".
+    def words(self, text: str) -> str:
+        """A message worded for publication: each count of members it quotes decided here.
 
-        For messages that quote counts: "3 members", "1 member", "2 member(s)". Kept only for
-        the change notes and problems of `analysis.change` until they are worded from their
-        counts; new sentences are worded from the numbers with `members` instead
-        (tests/privacy/test_no_regex_over_sentences.py lists what still uses this).
-
-        >>> Suppressor().sentence("pre (3 members) to post (12 members)")
-        'pre (fewer than 5 members) to post (12 members)'
+        A message that carries its counts as fields (`analysis.words.CountedText`) is worded
+        again with `members`, so a count of 1-4 reads "fewer than 5 members"; any other text
+        quotes no count and is returned as it is. Nothing re-reads the words.
         """
-
-        def shown(match: re.Match) -> str:
-            if not self.hides(int(match[1])):
-                return match[0]
-            self.suppressed += 1
-            return f"fewer than {self.min_cell_size} members"
-
-        return _MEMBERS.sub(shown, text)
+        reword = getattr(text, "words", None)
+        if callable(reword) and hasattr(text, "counts"):
+            return reword(self.members)
+        return text
 
     def summary(self) -> str:
         """One sentence for a report's privacy note: what was hidden, and how it is marked."""

@@ -374,7 +374,7 @@ def key_results(content: ReportContent, suppressor: Suppressor | None = None) ->
     change = next(c for c in content.change if c.scale == scale.id)
     c = change.change
     if c is None or change.problem is not None:
-        problem = change.problem if suppressor is None else suppressor.sentence(change.problem)
+        problem = change.problem if suppressor is None else suppressor.words(change.problem)
         lines.append(f"Change: {problem}")
     elif suppressor is not None and suppressor.hides(c.n_pairs):
         lines.append(f"Change in {scale.name}: {suppressor.label} (members with both).")

@@ -259,7 +259,7 @@ def _change(content: ReportContent, suppressor: Suppressor) -> list:
     story.append(Paragraph(_text(published_rule(content, suppressor)), BODY))
     usable = [s for s in content.change if s.change is not None and s.problem is None]
     if not usable:
-        problems = {suppressor.sentence(s.problem) for s in content.change if s.problem}
+        problems = {suppressor.words(s.problem) for s in content.change if s.problem}
         return story + [Paragraph(_text("Not computed: " + "; ".join(sorted(problems))), BODY)]
     direction = "Higher" if content.instrument.higher_is == "better" else "Lower"
     story.append(
@@ -274,7 +274,9 @@ def _change(content: ReportContent, suppressor: Suppressor) -> list:
     for s in content.change:
         c = s.change
         if c is None or s.problem:
-            rows.append([s.scale_name, f"not computed: {s.problem}", "", "", "", "", ""])
+            rows.append(
+                [s.scale_name, f"not computed: {suppressor.words(s.problem)}", "", "", "", "", ""]
+            )
             spans.append(len(rows))
             continue
         cells = suppressor.row(
@@ -330,7 +332,8 @@ def _change(content: ReportContent, suppressor: Suppressor) -> list:
         if result.counts:
             rows.append([METHOD_NAMES[method], *_category_cells(first, suppressor, method)])
         else:
-            rows.append([METHOD_NAMES[method], f"not computed: {result.problem}"] + [""] * 4)
+            problem = suppressor.words(result.problem)
+            rows.append([METHOD_NAMES[method], f"not computed: {problem}"] + [""] * 4)
     spans = [i + 1 for i, row in enumerate(rows) if row[1].startswith("not computed")]
     story.append(
         Paragraph(

@@ -144,7 +144,7 @@ def change(view, suppressor: Suppressor | None = None):
         # "3 of 12 reliably improved" could name the few: the sentence is left out.
         reading = reading.removesuffix(view.counts_reading)
     # "2 member(s) had no pre score" and the like.
-    notes = [suppressor.sentence(note) for note in view.notes]
+    notes = [suppressor.words(note) for note in view.notes]
     return dataclasses.replace(
         view, members=points, counts=counts, effects=effects, reading=reading, notes=notes
     )

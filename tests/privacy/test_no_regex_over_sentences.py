@@ -24,19 +24,6 @@ IDENTIFIERS = {
     ("services/exports.py", "_slug"): "file name slug",
 }
 
-#: Regular expressions over sentences still to be replaced by typed counts. They word the
-#: Change page's notes and the reports' change problems ("2 member(s) had no pre score"),
-#: which belong to the change slice of issue 11: the count is on `PairedChange`
-#: (`n_missing_pre`, `n_missing_post`) and the sentence should be worded from it. Each entry
-#: goes when its caller does; none may be added.
-PENDING = {
-    ("privacy/suppression.py", "<module>"): "Suppressor.sentence's pattern",
-    ("privacy/suppression.py", "sentence"): "Suppressor.sentence itself",
-    ("services/published.py", "change"): "the Change page's notes",
-    ("reports/content.py", "key_results"): "the change problem in the key results",
-    ("reports/pdf.py", "_change"): "the change problems in the PDF",
-}
-
 
 def _uses(path: Path, root: Path = ROOT) -> set[tuple[str, str]]:
     """(file, function) of every `re` use and `.sentence(...)` call in `path`."""
@@ -95,7 +82,7 @@ def _all_uses() -> set[tuple[str, str]]:
 
 
 def test_no_regular_expression_decides_what_is_hidden():
-    unexplained = _all_uses() - set(IDENTIFIERS) - set(PENDING)
+    unexplained = _all_uses() - set(IDENTIFIERS)
     assert not unexplained, (
         f"regular expressions (or Suppressor.sentence) in {sorted(unexplained)}: hide a count "
         "on the number the sentence is worded from (services.readings), or, for one that "
@@ -105,7 +92,7 @@ def test_no_regular_expression_decides_what_is_hidden():
 
 def test_the_lists_hold_only_what_is_still_there():
     """An entry whose regular expression is gone is taken off, so the lists only shrink."""
-    assert set(IDENTIFIERS) | set(PENDING) <= _all_uses()
+    assert set(IDENTIFIERS) <= _all_uses()
 
 
 def test_the_walk_finds_a_regex_over_a_reading(tmp_path):
