@@ -134,7 +134,10 @@ def administrations_from_table(
     for index in bad:
         name = names[index]
         if name is None:
-            problems.append(f"{where(index)}: no instrument named; add --instrument")
+            problems.append(
+                f"{where(index)}: no instrument named; add an instrument column or choose the "
+                "instrument"
+            )
         elif wrong[index]:
             problems.append(
                 f"{where(index)}: instrument {name!r} differs from the chosen {instrument.id!r}"

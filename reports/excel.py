@@ -281,8 +281,13 @@ CHANGE_COLUMNS = [
 CATEGORY_COLUMNS = ["recovered", "improved", "unchanged", "deteriorated", "harmed"]
 
 
-def change_frame(content: ReportContent) -> pd.DataFrame:
-    """One row per scale: paired change statistics, reliability, cutoff and problem."""
+def change_frame(content: ReportContent, suppressor: Suppressor | None = None) -> pd.DataFrame:
+    """One row per scale: paired change statistics, reliability, cutoff and problem.
+
+    With `suppressor`, a problem that quotes counts of members words them as it decides
+    (`Suppressor.words`: the counts are fields of the message).
+    """
+    worded = suppressor.words if suppressor is not None else str
     rows = []
     for section in content.change:
         row: dict = {"scale": section.scale, "pre": section.pre, "post": section.post}
@@ -306,7 +311,7 @@ def change_frame(content: ReportContent) -> pd.DataFrame:
         )
         if section.cutoff_problem:
             problems.append(section.cutoff_problem)
-        row["notes"] = "; ".join(problems) or None
+        row["notes"] = "; ".join(worded(problem) for problem in problems) or None
         rows.append(row)
     frame = pd.DataFrame(rows)
     for column in CHANGE_COLUMNS + ["reliability", "cutoff"]:
@@ -316,8 +321,12 @@ def change_frame(content: ReportContent) -> pd.DataFrame:
     return frame
 
 
-def method_frame(content: ReportContent) -> pd.DataFrame:
-    """One row per scale and reliable change method: counts of each category."""
+def method_frame(content: ReportContent, suppressor: Suppressor | None = None) -> pd.DataFrame:
+    """One row per scale and reliable change method: counts of each category.
+
+    With `suppressor`, a method's problem words its counts of members as it decides.
+    """
+    worded = suppressor.words if suppressor is not None else str
     rows = []
     for section in content.change:
         for method, result in section.methods.items():
@@ -330,7 +339,7 @@ def method_frame(content: ReportContent) -> pd.DataFrame:
                     "critical_value": result.critical_value,
                     "cutoff": None if result.cutoff is None else result.cutoff.value,
                     **{c: counts.get(c) for c in CATEGORY_COLUMNS},
-                    "notes": result.problem,
+                    "notes": None if result.problem is None else worded(result.problem),
                 }
             )
     frame = pd.DataFrame(
@@ -361,8 +370,8 @@ def published_change_frame(frame: pd.DataFrame, suppressor: Suppressor) -> pd.Da
 
 def _change(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
     row = note(sheet, 1, _rule(content, suppressor))
-    frame = change_frame(content)
-    methods = method_frame(content)
+    frame = change_frame(content, suppressor)
+    methods = method_frame(content, suppressor)
     if suppressor is not None:
         frame = published_change_frame(frame, suppressor)
         methods = suppressor.part_columns(methods, CATEGORY_COLUMNS)

@@ -66,7 +66,8 @@ def test_every_problem_of_a_bad_file_is_listed_in_file_order():
     problems = refused.value.problems
     assert problems[0].startswith("row 10: member A6, timepoint pre: 'nosuch' is neither")
     assert problems[1:] == [
-        "row 11: member A7, timepoint pre: no instrument named; add --instrument",
+        "row 11: member A7, timepoint pre: no instrument named; add an instrument column or "
+        "choose the instrument",
         "row 8: member nan, timepoint pre: the member cell is empty",
         "row 7: member A4, timepoint pre: item 'nosuch_1' is not an item of mutuality-checkin "
         "(mutualitycheckin_1 ... mutualitycheckin_10)",

@@ -135,3 +135,51 @@ def test_attendance_gives_no_overall_rate_when_a_session_has_few_marks():
     assert "67% of the sessions" in staff
     said = attendance_reading(marks, Suppressor())
     assert "%" not in said and "fewer than 5 members' marks" in said
+
+
+def _one_pair_only() -> pd.DataFrame:
+    """WHO-5: one member answered pre and post, three only pre, two only post."""
+    rows = []
+    for member, timepoints in {
+        "A1": ["pre", "post"],
+        "A2": ["pre"],
+        "A3": ["pre"],
+        "A4": ["pre"],
+        "A5": ["post"],
+        "A6": ["post"],
+    }.items():
+        for timepoint in timepoints:
+            rows.append(
+                {"member": member, "timepoint": timepoint} | {f"who5_{i}": 3 for i in range(1, 6)}
+            )
+    return pd.DataFrame(rows)
+
+
+def test_a_change_note_hides_its_small_counts_on_the_numbers(tmp_path):
+    from openpyxl import load_workbook
+
+    from analysis.change import paired_change
+    from measures import load_instrument, score
+    from reports.content import report_content
+    from reports.excel import write_excel_report
+
+    instrument = load_instrument("who5")
+    wide = _one_pair_only()
+    note = paired_change(score(wide, instrument), "total", "pre", "post").problems[0]
+    # Staff read the counts; published, each count of 1-4 is worded as hidden.
+    assert "only 1 member has both scores (2 members had no pre score and 3 members no post" in note
+    published = Suppressor().words(note)
+    assert "fewer than 5 members has both" in published
+    assert not any(f"{n} member" in published for n in range(1, 5))
+    # The evaluator's workbook: the same note, worded from the counts.
+    content = report_content(wide, instrument, source="test")
+    path = write_excel_report(content, tmp_path / "report.xlsx", Suppressor())
+    text = " ".join(
+        str(cell.value)
+        for sheet in load_workbook(path).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    )
+    assert "has both scores" in text
+    assert not any(f"{n} member" in text for n in range(1, 5))
