@@ -14,22 +14,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from contract import LONG_COLUMNS
 from store.db import frame_on
 from store.schema import administrations, groups, item_responses, members, programs, sessions
 
 #: Columns of `load_responses`, the long spreadsheet contract (ARCHITECTURE.md).
-RESPONSE_COLUMNS = [
-    "member",
-    "timepoint",
-    "item",
-    "value",
-    "instrument",
-    "group",
-    "program",
-    "session",
-    "date",
-    "mode",
-]
+RESPONSE_COLUMNS = list(LONG_COLUMNS)
 #: Answers fetched per round trip by `load_responses`.
 _ANSWER_CHUNK = 100_000
 

@@ -81,7 +81,8 @@ def _type_checking_lines(tree: ast.Module) -> set[int]:
 
 
 def _imports(path: Path) -> list[tuple[int, str]]:
-    """(line, imported module) for every absolute import in `path`."""
+    """(line, module) for every absolute import in `path`, and for ``from a import b`` also
+    (line, ``a.b``), which is the module a.b when there is one."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     skipped = _type_checking_lines(tree)
     found = []
@@ -92,22 +93,7 @@ def _imports(path: Path) -> list[tuple[int, str]]:
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append((node.lineno, node.module))
-    return found
-
-
-def _imported_modules(path: Path) -> list[str]:
-    """Every module `path` imports, ``from services import analyses`` as services.analyses."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    skipped = _type_checking_lines(tree)
-    found = []
-    for node in ast.walk(tree):
-        if getattr(node, "lineno", None) in skipped:
-            continue
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.append(node.module)
-            found += [f"{node.module}.{alias.name}" for alias in node.names]
+            found += [(node.lineno, f"{node.module}.{alias.name}") for alias in node.names]
     return found
 
 
@@ -124,8 +110,8 @@ def test_every_import_points_down_the_layers():
     wrong = []
     for path in FILES:
         layer = _layer(path)
-        for line, module in _imports(path):
-            target = module.split(".")[0]
+        for line, module in sorted({(line, m.split(".")[0]) for line, m in _imports(path)}):
+            target = module
             allowed = MAY_IMPORT[layer] | EVERYWHERE
             if target in LAYERS and target != layer and target not in allowed:
                 wrong.append(f"{path.relative_to(ROOT)}:{line}: {layer} -> {module}")
@@ -136,7 +122,7 @@ def _graph() -> dict[str, set[str]]:
     modules = {_module(path): path for path in FILES}
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
-        for imported in _imported_modules(path):
+        for _, imported in _imports(path):
             if imported in modules and imported != name:
                 graph[name].add(imported)
     return graph
