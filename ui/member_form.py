@@ -130,23 +130,15 @@ def _code_screen(
 
     roster = sessions.session_roster(url, session, instrument.id)
     codes, answered = roster.members, roster.answered
-    # The list offers members ticked present (the whole roster when no register was taken);
-    # a late arrival on the roster can still type their code.
-    waiting = roster.waiting
     run = state[keys.FORM_RUN]
-    picked = st.selectbox(
-        text("pick_code", lang),
-        options=waiting,
-        index=None,
-        placeholder=text("pick_code_placeholder", lang),
-        key=f"{keys.W_PICK_CODE}_{run}",
-    )
+    # Each member types their own code: the form never lists the group's codes, so no
+    # member sees another's (a list would show every code still waiting to answer).
     typed = st.text_input(text("type_code", lang), key=f"{keys.W_TYPE_CODE}_{run}", max_chars=100)
     if st.button(text("start", lang), type="primary", width="stretch"):
         typed = (typed or "").strip()
         # Typed codes match the roster ignoring case and spaces; the stored spelling is used.
-        code = roster_code(typed, codes) if typed else picked
-        if not typed and not picked:
+        code = roster_code(typed, codes) if typed else None
+        if not typed:
             state[keys.FORM_NOTICE] = ("need_code", {})
         elif code is None:
             state[keys.FORM_NOTICE] = ("code_unknown", {"code": typed})

@@ -72,7 +72,6 @@ FORM_RUN = "form_run"
 
 # --- Widget keys -----------------------------------------------------------------------------
 W_LANGUAGE = "w_language"
-W_PICK_CODE = "w_pick_code"
 W_TYPE_CODE = "w_type_code"
 W_KIOSK_PIN = "w_kiosk_pin"
 W_KIOSK_LEAVE_PIN = "w_kiosk_leave_pin"

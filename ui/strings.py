@@ -17,11 +17,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "language": "Language / Idioma",
         "title": "Today's check-in",
         "intro": "A few short questions about today's group. There are no right or wrong answers.",
-        "pick_code": "Choose your member code",
-        "pick_code_placeholder": "Choose…",
-        "type_code": "Or type your member code",
+        "type_code": "Type your member code",
         "start": "Start",
-        "need_code": "Choose or type your member code first.",
+        "need_code": "Type your member code first.",
         "code_unknown": (
             "The code {code} is not on this group's list. Check it with your facilitator."
         ),
@@ -74,11 +72,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "language": "Language / Idioma",
         "title": "Encuesta de hoy",
         "intro": "Unas preguntas cortas sobre el grupo de hoy. No hay respuestas buenas ni malas.",
-        "pick_code": "Elige tu código de participante",
-        "pick_code_placeholder": "Elige…",
-        "type_code": "O escribe tu código de participante",
+        "type_code": "Escribe tu código de participante",
         "start": "Empezar",
-        "need_code": "Primero elige o escribe tu código de participante.",
+        "need_code": "Primero escribe tu código de participante.",
         "code_unknown": (
             "El código {code} no está en la lista de este grupo. "
             "Revísalo con la persona que facilita el grupo."

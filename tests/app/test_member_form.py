@@ -54,7 +54,7 @@ def start_kiosk(at: AppTest) -> AppTest:
 
 def begin(at: AppTest, code: str) -> None:
     run = at.session_state[keys.FORM_RUN]
-    at.selectbox(key=f"{keys.W_PICK_CODE}_{run}").select(code)
+    at.text_input(key=f"{keys.W_TYPE_CODE}_{run}").input(code)
     start = next(b for b in at.button if b.label in ("Start", "Empezar"))
     start.click().run()
     assert not at.exception
@@ -103,12 +103,13 @@ def test_kiosk_form_completed_is_stored_as_one_self_completed_administration(dat
         zip(ITEMS, map(float, values), strict=True)
     )
 
-    # The kiosk starts again for the next person, who no longer sees M02 in the list.
+    # The kiosk starts again for the next person; M02 cannot answer twice.
     next(b for b in at.button if b.label == "Next person").click().run()
     assert "# Today's check-in" in headings(at)
-    run = at.session_state[keys.FORM_RUN]
-    assert "M02" not in at.selectbox(key=f"{keys.W_PICK_CODE}_{run}").options
     assert at.session_state[keys.FORM_ANSWERS] == {}
+    begin(at, "M02")
+    assert at.session_state[keys.FORM_NOTICE] == ("already_answered", {"code": "M02"})
+    assert "# Today's check-in" in headings(at)
 
 
 def test_skip_back_review_and_change_store_what_the_member_ended_with(database):
@@ -267,7 +268,12 @@ def test_phone_link_shows_only_the_member_form_and_stores_answers(database):
     # A phone's navigation registers the member form alone: no staff page is reachable.
     with pytest.raises(ValueError, match=r"Known pages: \['[^']*app_pages/member_form.py'\]"):
         at.switch_page("app_pages/run_session.py")
-    assert set(at.selectbox(key=f"{keys.W_PICK_CODE}_0").options) == set(MEMBERS)
+    # The code screen lists no member's code: each member types their own.
+    assert not at.selectbox
+    shown = " ".join(
+        str(e.value) for e in [*at.markdown, *at.caption, *at.text_input, *at.button]
+    ) + " ".join(str(b.label) for b in at.button)
+    assert not [code for code in MEMBERS if code in shown]
 
     begin(at, "M03")
     for item in ITEMS:

@@ -31,7 +31,7 @@ def sign_in_and_open_run_session(page: Page, base_url: str) -> None:
     wait_for_app(page)
 
 
-def start_with_code(page: Page, code: str, *, label: str = "Or type your member code") -> None:
+def start_with_code(page: Page, code: str, *, label: str = "Type your member code") -> None:
     page.get_by_label(label).fill(code)
     page.get_by_label(label).press("Enter")
     wait_for_app(page)

@@ -22,7 +22,7 @@ SERIOUS = {"serious", "critical"}
 WORDS = {
     "en": {
         "title": "Today's check-in",
-        "type": "Or type your member code",
+        "type": "Type your member code",
         "start": "Start",
         "question": "Question 1 of 10",
         "read": "Read it to me",
@@ -32,7 +32,7 @@ WORDS = {
     },
     "es": {
         "title": "Encuesta de hoy",
-        "type": "O escribe tu código de participante",
+        "type": "Escribe tu código de participante",
         "start": "Empezar",
         "question": "Pregunta 1 de 10",
         "read": "Léemelo",
