@@ -13,6 +13,7 @@ from services import selection, sessions
 from ui import access, kiosk_lock, staff_gate
 from ui import state as keys
 from ui.room import join_url, lan_address, new_join_code, qr_png
+from ui.strings import LANGUAGES
 
 NEW_SESSION = -1
 LIVE_REFRESH_SECONDS = 3
@@ -206,6 +207,14 @@ if method == "Kiosk":
     )
     with st.form("start_kiosk"):
         pin = st.text_input("Choose a PIN", type="password", key=keys.W_KIOSK_PIN, max_chars=8)
+        language = st.radio(
+            "Language each member starts in",
+            list(LANGUAGES),
+            format_func=LANGUAGES.get,
+            horizontal=True,
+            key=keys.W_KIOSK_LANGUAGE,
+            help="Members can switch; the kiosk returns to this language for the next person.",
+        )
         start = st.form_submit_button("Start kiosk mode", type="primary", icon=":material/lock:")
     if start:
         try:
@@ -214,7 +223,7 @@ if method == "Kiosk":
             st.error(str(error))
         else:
             token = kiosk_lock.lock(pin_hash, session_id)
-            access.start_kiosk(state, pin_hash, session_id, token)
+            access.start_kiosk(state, pin_hash, session_id, token, language)
             st.query_params[kiosk_lock.KIOSK_PARAMETER] = token
             st.rerun()
 

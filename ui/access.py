@@ -43,10 +43,20 @@ def resolve_mode(query_params: Mapping[str, Any], state: MutableMapping[str, Any
 
 
 def start_kiosk(
-    state: MutableMapping[str, Any], pin_hash: str, session_id: int, token: str
+    state: MutableMapping[str, Any],
+    pin_hash: str,
+    session_id: int,
+    token: str,
+    language: str = "en",
 ) -> None:
-    """Lock this browser as a kiosk for `session_id`; only the PIN's hash is kept."""
+    """Lock this browser as a kiosk for `session_id`; only the PIN's hash is kept.
+
+    `language` is the kiosk's own: each new member starts in it, whatever the one before
+    chose.
+    """
     state[keys.KIOSK_ACTIVE] = True
+    state[keys.KIOSK_LANGUAGE] = language
+    state[keys.FORM_LANGUAGE] = language
     state[keys.KIOSK_PIN_HASH] = pin_hash
     state[keys.KIOSK_SESSION_ID] = int(session_id)
     state[keys.KIOSK_TOKEN] = token

@@ -95,7 +95,10 @@ def _set_language(state: MutableMapping[str, Any]) -> None:
 
 
 def _next_person(state: MutableMapping[str, Any]) -> None:
+    """Clear the form for the next member; a kiosk returns to its own language."""
     keys.reset_form(state)
+    if state.get(keys.KIOSK_ACTIVE):
+        state[keys.FORM_LANGUAGE] = state.get(keys.KIOSK_LANGUAGE) or "en"
 
 
 # --- screens --------------------------------------------------------------------------------
@@ -303,7 +306,7 @@ def _thanks_screen(state: MutableMapping[str, Any], kiosk: bool) -> None:
 def _reset_after_pause(state: MutableMapping[str, Any]) -> None:
     thanked_at = state.get(keys.FORM_THANKED_AT)
     if thanked_at is not None and time.time() - thanked_at >= KIOSK_RESET_SECONDS:
-        keys.reset_form(state)
+        _next_person(state)
         st.rerun(scope="app")
 
 

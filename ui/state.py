@@ -15,6 +15,8 @@ from typing import Any
 # --- Who is using this browser: chosen by the router (app.py) -------------------------------
 #: True while the laptop is a kiosk: only the kiosk page is reachable.
 KIOSK_ACTIVE = "kiosk_active"
+#: The kiosk's own language: the form returns to it for each new member.
+KIOSK_LANGUAGE = "kiosk_language"
 #: argon2 hash of the facilitator's kiosk PIN (the PIN itself is never kept).
 KIOSK_PIN_HASH = "kiosk_pin_hash"
 #: Database id of the session the kiosk collects answers for.
@@ -74,6 +76,7 @@ FORM_RUN = "form_run"
 W_LANGUAGE = "w_language"
 W_TYPE_CODE = "w_type_code"
 W_KIOSK_PIN = "w_kiosk_pin"
+W_KIOSK_LANGUAGE = "w_kiosk_language"
 W_KIOSK_LEAVE_PIN = "w_kiosk_leave_pin"
 W_PROGRAM = "w_program"
 W_GROUP = "w_group"
@@ -168,6 +171,7 @@ W_WITHDRAW_MEMBER = "w_withdraw_member"
 
 DEFAULTS: dict[str, Any] = {
     KIOSK_ACTIVE: False,
+    KIOSK_LANGUAGE: "en",
     KIOSK_PIN_HASH: None,
     KIOSK_SESSION_ID: None,
     KIOSK_TOKEN: None,

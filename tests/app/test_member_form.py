@@ -326,3 +326,20 @@ def test_phones_are_told_to_wait_after_many_wrong_codes(database, monkeypatch):
     assert "Too many wrong codes were tried in the last few minutes. Wait 15" in at.error[0].value
     at.radio(key=keys.W_LANGUAGE).set_value("es").run()
     assert "Se probaron demasiados códigos incorrectos" in at.error[0].value
+
+
+def test_the_kiosk_returns_to_its_own_language_for_the_next_person(database):
+    at = start_kiosk(app())
+    assert at.session_state[keys.KIOSK_LANGUAGE] == "en"
+    # A member switches to Spanish and answers.
+    at.radio(key=keys.W_LANGUAGE).set_value("es").run()
+    assert "# Encuesta de hoy" in headings(at)
+    begin(at, "M01")
+    for item in ITEMS:
+        answer(at, item, 3)
+    submit(at)
+    next(b for b in at.button if b.label in ("Next person", "Siguiente persona")).click().run()
+    assert not at.exception
+    # The next person finds the kiosk in its own language, English.
+    assert "# Today's check-in" in headings(at)
+    assert at.radio(key=keys.W_LANGUAGE).value == "en"
