@@ -214,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("change", cmd_change, "Pre/post change, reliable change, clinical significance.")
     p.add_argument("input", metavar="INPUT", help="response file")
     instrument_option(p)
+    mapping_option(p)
     p.add_argument("--scale", required=True, help="scale id")
     p.add_argument("--pre", required=True, metavar="T1", help="timepoint before")
     p.add_argument("--post", required=True, metavar="T2", help="timepoint after")

@@ -147,7 +147,7 @@ def paired_scores(
         for label, role in ((pre_label, "pre"), (post_label, "post")):
             if label not in known:
                 raise ChangeInputError(
-                    f"timepoint '{label}' (--{role}) does not occur in the data; "
+                    f"timepoint '{label}' (the {role} timepoint) does not occur in the data; "
                     f"its timepoints are {', '.join(known) or 'none'}"
                 )
         frame = frame[frame["timepoint"].isin([pre_label, post_label])]

@@ -33,7 +33,7 @@ groups = selection.visible_groups(url, user)
 if groups.empty:
     st.info(
         "There are no groups you can run yet. Load the demo program with "
-        "`python -m store.demo`, or ask an administrator to add your group in Settings."
+        "`python -m sample_data.demo`, or ask an administrator to add your group in Settings."
     )
     st.stop()
 

@@ -14,6 +14,7 @@ lose nothing and do not stop an analysis.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,8 @@ class FileAnswers:
 
     table: ResponseTable
     report: ValidationReport
+    #: Rows of a long file that name another instrument (an export holds several): left out.
+    other_instruments: int = 0
 
     @property
     def instrument(self) -> Instrument:
@@ -96,7 +99,26 @@ def answers_from_file(
         member, timepoint, item and value; ``.report`` holds them all.
     """
     table = read_responses(path, instrument=instrument, mapping=mapping)
+    table, others = chosen_instrument_only(table) if instrument is not None else (table, 0)
     report = validate_responses(table)
     report.use = ANALYSED
     report.raise_for_errors()
-    return FileAnswers(table, report)
+    return FileAnswers(table, report, others)
+
+
+def chosen_instrument_only(table: ResponseTable) -> tuple[ResponseTable, int]:
+    """A long file's rows of the table's instrument (or naming none), and how many were not.
+
+    A long file may hold several instruments (``cli.py export`` writes every one): an
+    analysis of one of them reads its rows and leaves the others, which it counts.
+    """
+    long = table.long
+    if "instrument" not in long:
+        return table, 0
+    named = long["instrument"]
+    keep = named.isna() | (named.astype(str).str.strip().str.lower() == table.instrument.id)
+    if keep.all():
+        return table, 0
+    rows = long[keep]
+    kept = dataclasses.replace(table, long=rows, row_numbers=table.row_numbers.reindex(rows.index))
+    return kept, int((~keep).sum())

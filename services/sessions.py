@@ -121,13 +121,6 @@ def session_by_id(url: str | None, session_id: int | None) -> SessionInfo | None
     return get_session(engine_for(url), session_id)
 
 
-def open_session_by_code(url: str | None, join_code: str) -> SessionInfo | None:
-    """The open session with this phone code; None when the code is unknown or closed."""
-    from store.sessions import find_open_session
-
-    return find_open_session(engine_for(url), join_code)
-
-
 def create_next_session(
     url: str | None, group: str, program: str | None, date: dt.date | None
 ) -> SessionInfo:

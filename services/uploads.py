@@ -366,10 +366,10 @@ def store_upload(
 
 
 def template_workbook(instrument_id: str) -> bytes:
-    """The data-entry workbook of an instrument (reports.template), as bytes."""
-    from reports.template import write_template
+    """The data-entry workbook of an instrument (`services.reporting.template_file`), as bytes."""
+    from services.reporting import template_file
 
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / f"{instrument_id}-template.xlsx"
-        write_template(instrument_by_id(instrument_id), out)
-        return out.read_bytes()
+        return template_file(
+            instrument_id, Path(folder) / f"{instrument_id}-template.xlsx"
+        ).read_bytes()

@@ -226,7 +226,7 @@ def last_data_event(engine: Engine) -> dt.datetime | None:
     """When the newest event that may have changed stored data happened (None: never).
 
     Events in `READ_ONLY_ACTIONS` are skipped; with the row counts of the data tables this
-    fingerprints the stored data for caches (``ui.selection.data_version``).
+    fingerprints the stored data for caches (``services.selection.data_version``).
     """
     query = (
         sa.select(audit_events.c.at)

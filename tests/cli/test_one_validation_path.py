@@ -8,6 +8,7 @@ no traceback, and a message naming the member, timepoint, item, value(s) and spr
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,34 @@ def test_the_command_line_adds_its_own_flag_to_a_mapping_message(tmp_path, capsy
     message, hint = err.strip().splitlines()
     assert "no column named member" in message and "--" not in message
     assert "--mapping FILE" in hint
+
+
+@pytest.mark.parametrize(
+    ("instrument", "wide_file", "arguments"),
+    [
+        (
+            "core10",
+            "demo_core10_wide.csv",
+            ["change", "--scale", "total", "--pre", "pre", "--post", "post"],
+        ),
+        ("relational-connection", "demo_relational_connection_wide.csv", ["reliability"]),
+    ],
+)
+def test_a_long_file_of_several_instruments_is_analysed_for_the_chosen_one(
+    instrument, wide_file, arguments, capsys
+):
+    """An export holds every instrument: an analysis reads the chosen one's rows only, and
+    gives what the same answers in a file of their own give."""
+    samples = Path(__file__).resolve().parents[2] / "sample_data"
+    results = []
+    for name in ("demo_long.csv", wide_file):
+        command, *options = arguments
+        code = cli.main(
+            [command, str(samples / name), "--instrument", instrument, *options, "--json"]
+        )
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        payload = json.loads(out)
+        payload.pop("source", None)
+        results.append(payload)
+    assert results[0] == results[1]
