@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.change import normalise_timepoint
 from analysis.trend import session_number
+from analysis.words import members_words
 
 __all__ = [
     "PrePost",
@@ -127,11 +128,7 @@ class PrePost:
     min_share: float = MIN_SHARE
 
 
-def _members(n: int) -> str:
-    return f"{n} member" + ("" if n == 1 else "s")
-
-
-def pre_post_rule(choice: PrePost, members: Callable[[int], str] = _members) -> str:
+def pre_post_rule(choice: PrePost, members: Callable[[int], str] = members_words) -> str:
     """The rule that chose `choice`'s pre and post, in plain words.
 
     `members` words a count of members ("3 members"); a caller that may not print small

@@ -79,9 +79,7 @@ if method == "hlm":
     )
 
 change = view.change
-summary = analyses.change_summary(view)
-if scope.publishes():
-    summary = published.change_summary(summary, view)
+summary = analyses.change_summary(view, scope.publishes())
 st.table(summary.set_index("statistic"))
 for sentence in view.used:  # the same words as the PDF and the Excel report
     st.caption(sentence)

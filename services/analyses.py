@@ -571,8 +571,12 @@ def groups_table(result: GroupStructure, publishes: bool = False) -> pd.DataFram
     return pd.DataFrame(rows, columns=["statistic", "value"])
 
 
-def change_summary(view: ChangeView) -> pd.DataFrame:
-    """The paired change of a ChangeView as a two-column table (statistic, value)."""
+def change_summary(view: ChangeView, publishes: bool = False) -> pd.DataFrame:
+    """The paired change of a ChangeView as a two-column table (statistic, value).
+
+    With `publishes` (a user who may not see member codes) the table is made fit to publish
+    (`services.published.change_summary`), so a page cannot forget it.
+    """
     c = view.change
     rows = [
         ("members with both timepoints", c.n_pairs),
@@ -590,4 +594,5 @@ def change_summary(view: ChangeView) -> pd.DataFrame:
             # HLM classifies every member with 3+ sessions, not only those with both times.
             rows.append(("members classified (3+ sessions)", classified))
         rows += [(f"members {k}", v) for k, v in view.result.counts.items()]
-    return pd.DataFrame({"statistic": [r[0] for r in rows], "value": [str(r[1]) for r in rows]})
+    table = pd.DataFrame({"statistic": [r[0] for r in rows], "value": [str(r[1]) for r in rows]})
+    return published.change_summary(table, view) if publishes else table

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.attendance import attendance_summary
+from analysis.words import members_words
 from analysis.words import p_words as p_words
 from privacy.suppression import Suppressor
 
@@ -24,7 +25,7 @@ def _members(n: int, suppressor: Suppressor | None) -> str:
     """A count of members in words; "fewer than 5 members" where `suppressor` hides it."""
     if suppressor is not None:
         return suppressor.members(n)
-    return f"{n} member" + ("" if n == 1 else "s")
+    return members_words(n)
 
 
 def few(suppressor: Suppressor, what: str) -> str:
