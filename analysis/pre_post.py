@@ -110,6 +110,11 @@ class PrePostChange:
         """The sentence on the clinical cutoff used, as every door prints it."""
         return f"Clinical cutoff used: {self.cutoff_words}."
 
+    @property
+    def used(self) -> list[str]:
+        """The two sentences on the reliability and the cutoff used."""
+        return [self.reliability_sentence, self.cutoff_sentence]
+
 
 def parse_cutoff(value: object) -> str | float | None:
     """A cutoff choice as typed (``"Published"``, ``"a"``, ``"12.5"``, ``"none"``), normalised.

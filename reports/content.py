@@ -79,9 +79,7 @@ class ChangeSection:
     @property
     def used(self) -> list[str]:
         """The sentences on the reliability and the cutoff used (the page's words)."""
-        if self.pre_post is None:
-            return []
-        return [self.pre_post.reliability_sentence, self.pre_post.cutoff_sentence]
+        return [] if self.pre_post is None else self.pre_post.used
 
 
 @dataclass

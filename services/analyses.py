@@ -172,9 +172,7 @@ class ChangeView:
     @property
     def used(self) -> list[str]:
         """The two sentences on the reliability and the cutoff used, as the reports print them."""
-        if self.pre_post is None:
-            return []
-        return [self.pre_post.reliability_sentence, self.pre_post.cutoff_sentence]
+        return [] if self.pre_post is None else self.pre_post.used
 
 
 def _effect_rows(scored: pd.DataFrame, scale: str, pre: str, post: str, column: str, level: str):

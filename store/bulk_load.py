@@ -92,16 +92,7 @@ def load_program(
         roster_cache = Roster(connection)
         _prefetch_roster(roster_cache, roster)
         for row in roster.itertuples(index=False):
-            values = row._asdict()
-            program = _text_or_none(values.get("program"))
-            if "substance_use" in values:
-                roster_cache.program(program, _flag(values["substance_use"]))
-            group_id = roster_cache.group(
-                required_name(values["group"], "group"),
-                program,
-                _text_or_none(values.get("facilitator")),
-            )
-            roster_cache.member(required_name(values["member"], "member code"), group_id)
+            roster_cache.member(*_roster_row(roster_cache, row._asdict()))
         planned: dict[tuple[int | None, int], dt.date | None] = {}
         for row in sessions_table.itertuples(index=False):
             values = row._asdict()
@@ -164,6 +155,22 @@ def _refresh_statistics(engine: Engine) -> None:
         connection.commit()
 
 
+def _roster_row(roster_cache: Roster, values: dict) -> tuple[str, int]:
+    """One roster row's program (with its substance-use flag) and group, found or created.
+
+    Returns the member's code and their group's id.
+    """
+    program = _text_or_none(values.get("program"))
+    if "substance_use" in values:
+        roster_cache.program(program, _flag(values["substance_use"]))
+    group_id = roster_cache.group(
+        required_name(values["group"], "group"),
+        program,
+        _text_or_none(values.get("facilitator")),
+    )
+    return required_name(values["member"], "member code"), group_id
+
+
 def _prefetch_roster(roster_cache: Roster, roster: pd.DataFrame) -> None:
     """Find or create the roster's members in a few statements (each in its first group).
 
@@ -172,16 +179,8 @@ def _prefetch_roster(roster_cache: Roster, roster: pd.DataFrame) -> None:
     """
     wanted: dict[str, int | None] = {}
     for row in roster.drop_duplicates(["member"]).itertuples(index=False):
-        values = row._asdict()
-        program = _text_or_none(values.get("program"))
-        if "substance_use" in values:
-            roster_cache.program(program, _flag(values["substance_use"]))
-        group_id = roster_cache.group(
-            required_name(values["group"], "group"),
-            program,
-            _text_or_none(values.get("facilitator")),
-        )
-        wanted[required_name(values["member"], "member code")] = group_id
+        code, group_id = _roster_row(roster_cache, row._asdict())
+        wanted[code] = group_id
     roster_cache.prefetch_members(wanted)
 
 
