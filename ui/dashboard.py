@@ -77,7 +77,7 @@ def filters(
             group_names,
             index=_index(group_names, state[keys.FILTER_GROUP]),
             format_func=lambda v: "All groups" if v is None else v,
-            key=keys.W_FILTER_GROUP,
+            key=keys.group_widget(program),
         )
         state[keys.FILTER_GROUP] = group
         instruments = choices.instruments
@@ -103,7 +103,7 @@ def filters(
                 scale_ids,
                 index=_index(scale_ids, state[keys.FILTER_SCALE]),
                 format_func=scales.get,
-                key=keys.W_FILTER_SCALE,
+                key=keys.scale_widget(instrument_id),
             )
             state[keys.FILTER_SCALE] = chosen_scale
         date_from = date_to = None

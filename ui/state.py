@@ -238,3 +238,16 @@ def reset_form(state: MutableMapping[str, Any]) -> None:
     for key in FORM_KEYS:
         state[key] = copy.deepcopy(DEFAULTS[key])
     state[FORM_RUN] = state.get(FORM_RUN, 0) + 1
+
+
+def group_widget(program: str | None) -> str:
+    """The Group selector's key: one widget per program, so its options never go stale."""
+    return f"{W_FILTER_GROUP}_{program}"
+
+
+def scale_widget(instrument_id: str) -> str:
+    """The Scale selector's key: one widget per questionnaire.
+
+    A browser keeps showing a kept widget's old label when only its options change.
+    """
+    return f"{W_FILTER_SCALE}_{instrument_id}"

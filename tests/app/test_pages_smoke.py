@@ -291,7 +291,7 @@ def test_a_facilitator_sees_only_their_own_group(demo_url):
         username=FACILITATOR,
         password=FACILITATOR_PASSWORD,
     )
-    assert at.selectbox(key=keys.W_FILTER_GROUP).options == ["All groups", "PR-A"]
+    assert at.selectbox(key=keys.group_widget(None)).options == ["All groups", "PR-A"]
     means = at.dataframe[-1].value
     assert means["group"].tolist() == ["PR-A"]
     home = open_page("home", username=FACILITATOR, password=FACILITATOR_PASSWORD)
