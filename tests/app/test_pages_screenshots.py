@@ -1,8 +1,9 @@
-"""Screenshots of every analysis page in a real headless Chromium, against the demo program.
+"""Screenshots of every staff page in a real headless Chromium, against the demo program.
 
 `streamlit run app.py` serves a SQLite database loaded with the demo program; each page is
-opened at laptop width and saved under tests/artifacts/ (ignored by git) for a person to
-look at. The test fails when a page shows an exception or never finishes running.
+opened at laptop width, then shown at phone width, and both are saved under tests/artifacts/
+(ignored by git) for a person to look at. The test fails when a page shows an exception or
+never finishes running.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 from access import accounts
 from sample_data.demo import load_demo
 from store.db import connect, dispose
-from tests.e2e.conftest import LAPTOP, serve_app
+from tests.e2e.conftest import LAPTOP, PHONE, serve_app
 from tests.e2e.member_steps import wait_for_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,9 @@ PAGES = {
     "reports": ("Reports", "Prepare the report"),
     "export": ("Export", "Prepare the export"),
     "settings": ("Settings", "Backup and restore"),
+    "run_session": ("Run a session", "Attendance"),
+    "instruments": ("Instruments", "Instrument library"),
+    "audit_log": ("Audit log", "Audit log"),
 }
 ADMIN, ADMIN_PASSWORD = "admin1", "kettle lantern orchard"  # synthetic test account
 
@@ -89,6 +93,11 @@ def test_page_screenshot(chromium, demo_app, name):
         page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert expected in page.inner_text("body")
+        # The same page on a phone (the sidebar folds away; the page reflows).
+        page.set_viewport_size({**PHONE, "height": 2400})
+        settle(page, expected)
+        page.screenshot(path=str(ARTIFACTS / f"page-{name}-phone.png"), full_page=True)
+        assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         context.close()
 
