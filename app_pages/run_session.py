@@ -82,6 +82,32 @@ def _create_session(date: dt.date) -> None:
     state[session_key] = created.id
 
 
+def end_session_controls(session) -> None:
+    """The End session button, then a confirmation: ending closes the link for every phone."""
+    if state[keys.END_PENDING] != session.id:
+        if st.button("End session", type="primary", icon=":material/stop_circle:"):
+            state[keys.END_PENDING] = session.id
+            st.rerun()
+        return
+    with st.container(border=True):
+        st.markdown(
+            f"**End session {session.number}?** Phones can no longer join or send answers "
+            "with its code. Answers already sent are kept."
+        )
+        yes, no = st.columns(2)
+        if yes.button("Yes, end the session", type="primary", icon=":material/stop_circle:"):
+            sessions.end_session(url, session.id)
+            state[keys.END_PENDING] = None
+            state[keys.RUN_ENDED] = (
+                f"Session {session.number} has ended: its code no longer works. Answers sent "
+                "before it ended are kept."
+            )
+            st.rerun()
+        if no.button("Keep it open", icon=":material/undo:"):
+            state[keys.END_PENDING] = None
+            st.rerun()
+
+
 session_options = [*by_id, NEW_SESSION]
 if state.get(session_key) not in session_options:
     if state[keys.RUN_SESSION_ID] in by_id:
@@ -228,27 +254,37 @@ if method == "Kiosk":
             st.rerun()
 
 elif method == "Phones":
+    if state[keys.RUN_ENDED]:
+        st.success(state[keys.RUN_ENDED], icon=":material/check_circle:")
+        state[keys.RUN_ENDED] = None
     server_address = st.get_option("server.address") or ""
-    if server_address in ("localhost", "127.0.0.1", "::1"):
-        st.warning(
-            "The app is listening on this laptop only, so phones cannot reach it. Stop it and "
-            "start it with `make run-room`, which serves it on the room's network."
-        )
+    # Only an address the server listens on gets a QR code: under `make run` it listens on
+    # this laptop alone, and a code for the room's network would lead nowhere.
+    reachable = server_address not in ("localhost", "127.0.0.1", "::1")
     host = lan_address()
-    if host == "localhost":
+    if not reachable:
+        st.warning(
+            "The app is listening on this laptop only, so phones cannot reach it and there is "
+            "no link or QR code to show. To let members answer on their own phones, stop the "
+            "app and start it in room mode with `make run-room` (it then listens on the "
+            "room's network), then come back here.",
+            icon=":material/wifi_off:",
+        )
+    elif host == "localhost":
         st.warning(
             "This laptop does not seem to be on a network. Join the room's Wi-Fi (or share a "
             "hotspot) so members' phones can reach it."
         )
     if not session.is_open or not session.join_code:
-        st.markdown("Open the session to get a link and a QR code for members' phones.")
-        if st.button("Open for phones", type="primary", icon=":material/qr_code_2:"):
-            try:
-                sessions.open_for_phones(url, session_id, new_join_code)
-            except sessions.StoreError as error:
-                st.error(str(error))
-            else:
-                st.rerun()
+        if reachable:
+            st.markdown("Open the session to get a link and a QR code for members' phones.")
+            if st.button("Open for phones", type="primary", icon=":material/qr_code_2:"):
+                try:
+                    sessions.open_for_phones(url, session_id, new_join_code)
+                except sessions.StoreError as error:
+                    st.error(str(error))
+                else:
+                    st.rerun()
     elif sessions.code_expired(url, session.join_code):
         # An expired code no longer lets anyone in (access.join_codes); showing it would
         # send members to a refusal.
@@ -257,16 +293,17 @@ elif method == "Phones":
             "with it. Give the session a new code and show the new QR code.",
             icon=":material/timer_off:",
         )
-        if st.button("Give a new code", type="primary", icon=":material/refresh:"):
+        if reachable and st.button("Give a new code", type="primary", icon=":material/refresh:"):
             try:
                 sessions.open_for_phones(url, session_id, new_join_code, renew=True)
             except sessions.StoreError as error:
                 st.error(str(error))
             else:
                 st.rerun()
-        if st.button("End session", icon=":material/stop_circle:", key="end_expired"):
-            sessions.end_session(url, session_id)
-            st.rerun()
+        end_session_controls(session)
+    elif not reachable:
+        st.markdown(f"Session {session.number} is open for phones with code {session.join_code}.")
+        end_session_controls(session)
     else:
         link = join_url(session.join_code, host, int(st.get_option("server.port")))
         qr_column, code_column = st.columns([2, 3])
@@ -280,9 +317,7 @@ elif method == "Phones":
             st.caption(
                 "The link works only while the session is open. Ending the session closes it."
             )
-            if st.button("End session", type="primary", icon=":material/stop_circle:"):
-                sessions.end_session(url, session_id)
-                st.rerun()
+            end_session_controls(session)
 
 else:  # Paper
     roster = sessions.session_roster(url, session, instrument.id)

@@ -231,17 +231,19 @@ class SessionInfo:
 
     @property
     def stage(self) -> str:
-        """How the facilitator sees the session: open, ended or not started.
+        """How the facilitator sees the session: open, ended, took place or not started.
 
-        ``open for phones`` while open; ``ended`` once something was recorded in it
-        (answers or attendance); ``ended, nothing recorded`` when it was opened and
-        closed again without either; else ``not started``.
+        ``open for phones`` while open; once opened and ended, ``ended`` when something
+        was recorded in it (answers or attendance) and ``ended, nothing recorded`` when
+        not. A session never opened for phones is never called ended: ``took place`` when
+        something was recorded in it (kiosk, paper, attendance, an upload), else
+        ``not started``.
         """
         if self.is_open:
             return "open for phones"
-        if self.held:
-            return "ended"
-        return "ended, nothing recorded" if self.opened else "not started"
+        if self.opened:
+            return "ended" if self.held else "ended, nothing recorded"
+        return "took place" if self.held else "not started"
 
 
 _SESSION_QUERY = sa.select(

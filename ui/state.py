@@ -40,6 +40,10 @@ RUN_GROUP_ID = "run_group_id"
 RUN_SESSION_ID = "run_session_id"
 #: A problem from a callback (e.g. creating a session), shown once on the next run.
 RUN_NOTICE = "run_notice"
+#: Run a session: the session whose "End session" awaits its confirmation.
+END_PENDING = "end_pending"
+#: Run a session: the message after a session was ended, shown once.
+RUN_ENDED = "run_ended"
 #: Paper entry: bumped after a save so the grid starts empty again.
 PAPER_RUN = "paper_run"
 #: Paper entry: the last validation problems, shown until the grid is saved cleanly.
@@ -183,6 +187,8 @@ DEFAULTS: dict[str, Any] = {
     RUN_GROUP_ID: None,
     RUN_SESSION_ID: None,
     RUN_NOTICE: None,
+    END_PENDING: None,
+    RUN_ENDED: None,
     PAPER_RUN: 0,
     PAPER_PROBLEMS: [],
     PAPER_SAVED: None,

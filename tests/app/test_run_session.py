@@ -61,6 +61,39 @@ def run_session_page() -> AppTest:
     return at
 
 
+def end_session(at: AppTest) -> None:
+    """Press End session, then confirm it."""
+    next(b for b in at.button if b.label == "End session").click().run()
+    next(b for b in at.button if b.label == "Yes, end the session").click().run()
+
+
+def test_a_session_with_answers_never_ended_is_not_called_ended(database):
+    """Attendance recorded at the kiosk: the session took place but nobody ended it."""
+    record_attendance(connect(database.url), GROUP, 1, {"M01": True}, program=PROGRAM)
+    at = run_session_page()
+    group_id = at.session_state[keys.RUN_GROUP_ID]
+    label = at.selectbox(key=f"{keys.W_SESSION}_{group_id}").options[0]
+    assert label == "Session 1 · 2025-03-04 · took place"
+
+
+def test_a_laptop_only_server_shows_no_qr_code_and_says_how_to_start_room_mode(database):
+    from streamlit import config
+
+    at = run_session_page()
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "localhost")
+    try:
+        at.radio(key=keys.W_COLLECT).set_value("Phones").run()
+        assert not at.exception
+        assert len(at.image) == 0
+        assert not [b for b in at.button if b.label == "Open for phones"]
+        warning = " ".join(w.value for w in at.warning)
+        assert "make run-room" in warning and "this laptop only" in warning
+    finally:
+        config.set_option("server.address", before)
+
+
 def test_page_shows_the_group_session_roster_and_the_three_ways_to_answer(database):
     at = run_session_page()
     assert [t.value for t in at.title] == ["Run a session"]
@@ -156,6 +189,15 @@ def test_phones_open_with_a_short_code_and_end_session_closes_the_link(database)
     assert find_open_session(engine, code) is not None
 
     next(b for b in at.button if b.label == "End session").click().run()
+    # Nothing ends before the facilitator confirms.
+    assert get_session(engine, database.session_id).is_open
+    assert any("End session 1?" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "Keep it open").click().run()
+    assert get_session(engine, database.session_id).is_open
+    end_session(at)
+    assert [s.value for s in at.success] == [
+        "Session 1 has ended: its code no longer works. Answers sent before it ended are kept."
+    ]
     assert not get_session(engine, database.session_id).is_open
     assert find_open_session(engine, code) is None
     assert next(b for b in at.button if b.label == "Open for phones")
@@ -191,7 +233,7 @@ def test_the_session_label_follows_opening_and_ending_without_a_state_warning(da
         assert shown() == "Session 1 · 2025-03-04 · open for phones"
         # Attendance, then ending the session: it has been held, so it reads "ended".
         record_attendance(connect(database.url), GROUP, 1, {"M01": True}, program=PROGRAM)
-        next(b for b in at.button if b.label == "End session").click().run()
+        end_session(at)
         assert shown() == "Session 1 · 2025-03-04 · ended"
         assert at.selectbox(key=session_box).options[1].endswith("· not started")
     finally:
@@ -204,7 +246,7 @@ def test_a_session_ended_with_nothing_recorded_does_not_read_not_started(databas
     group_id = at.session_state[keys.RUN_GROUP_ID]
     at.radio(key=keys.W_COLLECT).set_value("Phones").run()
     next(b for b in at.button if b.label == "Open for phones").click().run()
-    next(b for b in at.button if b.label == "End session").click().run()
+    end_session(at)
     assert not at.exception
     assert at.selectbox(key=f"{keys.W_SESSION}_{group_id}").options[0] == (
         "Session 1 · 2025-03-04 · ended, nothing recorded"

@@ -102,8 +102,10 @@ def test_two_members_answer_on_their_phones_and_the_facilitator_sees_it(
     assert session_one["n"] == 2
     assert session_one["mean"] == pytest.approx(3.8)
 
-    # Ending the session closes the link.
+    # Ending the session (confirmed) closes the link and says so.
     facilitator.get_by_role("button", name="End session").click()
+    facilitator.get_by_role("button", name="Yes, end the session").click()
+    expect(facilitator.get_by_text("Session 1 has ended")).to_be_visible(timeout=TIMEOUT)
     expect(facilitator.get_by_role("button", name="Open for phones")).to_be_visible(timeout=TIMEOUT)
     late = chromium.new_context(viewport=PHONE).new_page()
     late.goto(member_link)
