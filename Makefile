@@ -26,7 +26,7 @@ run: demo serve
 
 # The app without the demo program (an institution's own database).
 serve: $(VENV)/.runtime-installed
-	$(PY) -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
+	$(PY) -m streamlit run serve.py --server.address $(HOST) --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 # Serve on the room's network so members can answer on their own phones.

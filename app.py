@@ -35,6 +35,7 @@ else:
         "app_pages/run_session.py", title="Run a session", icon=":material/groups:"
     )
     staff_gate.sign_out_button(user)
+    staff_gate.keep_sign_in_cookie()
     navigation = st.navigation(
         staff_gate.allowed(
             {

@@ -219,3 +219,11 @@ def cli_actor() -> str:
         return f"cli:{getpass.getuser()}"[:100]
     except (OSError, KeyError):  # no user name in a bare container
         return "cli:unknown"
+
+
+def active_user(engine: Engine, username: str) -> StaffUser | None:
+    """The staff member `username` as signed in, or None when unknown or deactivated."""
+    record = store_accounts.get_staff(engine, username)
+    if record is None or not record.active:
+        return None
+    return _as_user(engine, record)

@@ -21,11 +21,13 @@ class StaffSession:
     user: StaffUser
     signed_in_at: dt.datetime
     last_active: dt.datetime
+    #: The row that keeps this sign-in across reloads (access.kept_sign_in), if any.
+    kept_id: int | None = None
 
 
-def start(user: StaffUser, now: dt.datetime) -> StaffSession:
-    """A fresh session for a user who has just signed in."""
-    return StaffSession(user=user, signed_in_at=now, last_active=now)
+def start(user: StaffUser, now: dt.datetime, kept_id: int | None = None) -> StaffSession:
+    """A fresh session for a user who has just signed in (or resumed a kept sign-in)."""
+    return StaffSession(user=user, signed_in_at=now, last_active=now, kept_id=kept_id)
 
 
 def is_idle(session: StaffSession, now: dt.datetime, timeout: dt.timedelta) -> bool:

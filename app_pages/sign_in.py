@@ -5,7 +5,6 @@ There are no default credentials: until an administrator exists, this page asks 
 
 import streamlit as st
 
-from access import browser
 from services import admin
 from services.selection import database_url
 from ui import state as keys
@@ -38,7 +37,9 @@ if admin.needs_first_administrator(url):
             except (admin.PasswordError, admin.StoreError) as error:
                 st.error(str(error))
             else:
-                browser.remember_sign_in(state, keys.STAFF_SESSION, user)
+                state[keys.KEEP_HANDOFF] = admin.keep_signed_in(
+                    state, keys.STAFF_SESSION, user, url
+                )
                 st.rerun()
     st.stop()
 
@@ -54,5 +55,5 @@ if submitted:
     except admin.SignInError as error:
         st.error(str(error))
     else:
-        browser.remember_sign_in(state, keys.STAFF_SESSION, user)
+        state[keys.KEEP_HANDOFF] = admin.keep_signed_in(state, keys.STAFF_SESSION, user, url)
         st.rerun()

@@ -146,16 +146,40 @@ def sign_in(url: str | None, username: str, password: str) -> StaffUser:
 
 
 def signed_in_user(
-    state: MutableMapping[str, Any], session_key: str, notice_key: str, url: str | None = None
+    state: MutableMapping[str, Any],
+    session_key: str,
+    notice_key: str,
+    url: str | None = None,
+    cookie_token: str | None = None,
 ) -> StaffUser | None:
     """The user signed in at this browser's `state`, or None (access.browser).
 
     An idle session, or one whose account was deactivated, ends here (audited SIGN_OUT) and
-    leaves a notice for the sign-in page under `notice_key`.
+    leaves a notice for the sign-in page under `notice_key`. With nobody signed in, the
+    sign-in kept by the browser's `cookie_token` resumes (access.kept_sign_in).
     """
     from access import browser
 
-    return browser.current_user(state, session_key, notice_key, engine=engine_for(url))
+    return browser.current_user(
+        state, session_key, notice_key, engine=engine_for(url), cookie_token=cookie_token
+    )
+
+
+def keep_signed_in(
+    state: MutableMapping[str, Any], session_key: str, user: StaffUser, url: str | None = None
+) -> str:
+    """Sign `user` in at this browser, kept across reloads; the handoff for the cookie."""
+    from access import browser
+
+    return browser.remember_sign_in(state, session_key, user, engine=engine_for(url))
+
+
+def exchange_handoff(handoff: str, url: str | None = None) -> str | None:
+    """The cookie token for a fresh, unused sign-in handoff (serve.py); None otherwise."""
+    from access import kept_sign_in
+    from access.policy import utc_now
+
+    return kept_sign_in.exchange(engine_for(url), handoff, utc_now())
 
 
 def sign_out(state: MutableMapping[str, Any], session_key: str, url: str | None = None) -> None:

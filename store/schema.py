@@ -196,3 +196,16 @@ join_attempts = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False, index=True),
     sa.Column("browser", sa.String(64), nullable=False),
 )
+
+# Staff sign-ins kept across reloads (access.kept_sign_in): only hashes of the browser's
+# cookie token and of the one-time handoff that sets it, never the tokens themselves.
+staff_sessions = sa.Table(
+    "staff_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False, index=True),
+    sa.Column("token_hash", sa.String(64), nullable=True, unique=True),
+    sa.Column("handoff_hash", sa.String(64), nullable=True, unique=True),
+    sa.Column("signed_in_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_active", sa.DateTime(timezone=True), nullable=False),
+)

@@ -10,15 +10,53 @@ from __future__ import annotations
 
 import streamlit as st
 
-from access import roles
+from access import kept_sign_in, roles
 from access.accounts import StaffUser
 from services import admin
 from ui import state as keys
 
 
 def current_user() -> StaffUser | None:
-    """The signed-in staff member at this browser (None: show the sign-in page)."""
-    return admin.signed_in_user(st.session_state, keys.STAFF_SESSION, keys.STAFF_NOTICE)
+    """The signed-in staff member at this browser (None: show the sign-in page).
+
+    A reload or a second tab resumes the sign-in its HttpOnly cookie keeps.
+    """
+    return admin.signed_in_user(
+        st.session_state,
+        keys.STAFF_SESSION,
+        keys.STAFF_NOTICE,
+        cookie_token=st.context.cookies.get(kept_sign_in.COOKIE),
+    )
+
+
+# Posts the one-time handoff to serve.py's route, whose answer sets the HttpOnly cookie (a
+# page script can neither set nor read an HttpOnly cookie itself).
+_KEEP_JS = """
+export default function (component) {
+  const { data } = component;
+  fetch(data.path, {
+    method: "POST", body: data.handoff, credentials: "same-origin",
+    headers: { "Content-Type": "text/plain" },
+  }).catch(() => {});
+}
+"""
+_keep_sign_in = st.components.v2.component(
+    "mutuality_keep_sign_in", html="<span hidden></span>", js=_KEEP_JS
+)
+
+
+def keep_sign_in_cookie() -> None:
+    """After a sign-in, have the browser fetch its sign-in cookie (once)."""
+    handoff = st.session_state.get(keys.KEEP_HANDOFF)
+    if not handoff:
+        return
+    st.session_state[keys.KEEP_HANDOFF] = None
+    with st.sidebar:
+        _keep_sign_in(
+            key=f"keep_{handoff[:8]}",
+            data={"path": kept_sign_in.KEEP_PATH, "handoff": handoff},
+            height=0,
+        )
 
 
 def _page_name(page) -> str:

@@ -33,6 +33,8 @@ RETURN_TO_RUN_SESSION = "return_to_run_session"
 STAFF_SESSION = "staff_session"
 #: A message for the sign-in page (e.g. signed out after the idle timeout), shown once.
 STAFF_NOTICE = "staff_notice"
+#: The one-time handoff the next signed-in run posts to get its sign-in cookie.
+KEEP_HANDOFF = "keep_handoff"
 
 # --- Run a session (facilitator) -------------------------------------------------------------
 #: Database id of the group and session the facilitator is running.
@@ -184,6 +186,7 @@ DEFAULTS: dict[str, Any] = {
     RETURN_TO_RUN_SESSION: False,
     STAFF_SESSION: None,
     STAFF_NOTICE: None,
+    KEEP_HANDOFF: None,
     RUN_GROUP_ID: None,
     RUN_SESSION_ID: None,
     RUN_NOTICE: None,

@@ -1,6 +1,6 @@
 """Screenshots of every staff page in a real headless Chromium, against the demo program.
 
-`streamlit run app.py` serves a SQLite database loaded with the demo program; each page is
+`streamlit run serve.py` serves a SQLite database loaded with the demo program; each page is
 opened at laptop width, then shown at phone width, and both are saved under tests/artifacts/
 (ignored by git) for a person to look at. The test fails when a page shows an exception or
 never finishes running.

@@ -1,9 +1,9 @@
 """A real app server and a real headless Chromium for the end-to-end tests.
 
-The server is `streamlit run app.py` on a free port, against a SQLite file seeded with one
-group (tests/app/session_seed.py). The browser is the shared ``chromium`` fixture of
-tests/conftest.py (Debian's package; where it is missing the tests skip on a user's machine
-and fail in CI).
+The server is `streamlit run serve.py` (app.py with its sign-in cookie route) on a free port,
+against a SQLite file seeded with one group (tests/app/session_seed.py). The browser is the
+shared ``chromium`` fixture of tests/conftest.py (Debian's package; where it is missing the
+tests skip on a user's machine and fail in CI).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
 
 @contextmanager
 def serve_app(environment: dict, log: Path, address: str = "127.0.0.1") -> Iterator[str]:
-    """`streamlit run app.py` on a free port with `environment`; yields its local URL.
+    """`streamlit run serve.py` on a free port with `environment`; yields its local URL.
 
     `address` 0.0.0.0 serves the room's network, as `make run-room` does.
     """
@@ -70,7 +70,7 @@ def serve_app(environment: dict, log: Path, address: str = "127.0.0.1") -> Itera
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "app.py"),
+                str(ROOT / "serve.py"),
                 f"--server.address={address}",
                 f"--server.port={port}",
                 "--server.headless=true",
