@@ -49,3 +49,13 @@ def answer_question(page: Page, number: int, label: str, total: int = 10) -> Non
         expect(page.get_by_role("heading", name="Check your answers")).to_be_visible(
             timeout=TIMEOUT
         )
+
+
+def skip_to_review(page: Page, total: int = 10, skip: str = "Skip this question") -> None:
+    """From question 1, skip every question to reach the review ("Check your answers")."""
+    for number in range(1, total + 1):
+        expect(page.get_by_text(f"Question {number} of {total}")).to_be_visible(timeout=TIMEOUT)
+        wait_for_app(page)
+        page.get_by_role("button", name=skip).click()
+    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible(timeout=TIMEOUT)
+    wait_for_app(page)
