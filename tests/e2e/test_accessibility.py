@@ -11,14 +11,17 @@ axe-playwright-python bundles axe.min.js, so nothing is downloaded.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from access import accounts
-from store.db import connect
+from sample_data.demo import load_demo
+from store.db import connect, dispose
 from store.sessions import open_with_new_code
-from tests.e2e.conftest import LAPTOP, PHONE
+from tests.e2e.conftest import LAPTOP, PHONE, serve_app
 from tests.e2e.member_steps import TIMEOUT, wait_for_app
 from ui.room import new_join_code
 
@@ -169,13 +172,24 @@ def open_staff_page(page, title: str) -> None:
     wait_for_app(page)
 
 
-def test_staff_pages_have_no_serious_accessibility_violation(running_app, chromium, artifacts):
-    accounts.add_user(
-        connect(running_app.database.url), ADMIN, ADMIN_PASSWORD, "administrator", by="tests"
-    )
+@pytest.fixture
+def demo_app(tmp_path):
+    """The app on a database holding the synthetic demo program and an administrator, so
+    the staff pages show their tables and charts; yields its URL."""
+    url = f"sqlite:///{tmp_path / 'mutuality-demo.sqlite'}"
+    load_demo(url)
+    accounts.add_user(connect(url), ADMIN, ADMIN_PASSWORD, "administrator", by="tests")
+    try:
+        with serve_app({**os.environ, "DATABASE_URL": url}, tmp_path / "streamlit.log") as app:
+            yield app
+    finally:
+        dispose(url)
+
+
+def test_staff_pages_have_no_serious_accessibility_violation(demo_app, chromium, artifacts):
     context = chromium.new_context(viewport=LAPTOP)
     page = context.new_page()
-    page.goto(running_app.url)
+    page.goto(demo_app)
     wait_for_app(page)
     problems = {"Sign in": serious_violations(page)}
     page.get_by_label("Username").fill(ADMIN)
