@@ -40,8 +40,9 @@ MEMBER_LAYOUT_CSS = f"""
 <style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; padding-bottom: 2rem; }}
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{ gap: 0.75rem; }}
-[class*="st-key-{REVIEW_KEY}_"] {{ padding: 0.4rem 0.75rem; gap: 0.45rem; }}
-[class*="st-key-{REVIEW_KEY}_"] p {{ margin-bottom: 0; }}
+[data-testid="stMainBlockContainer"] [class*="st-key-{REVIEW_KEY}_"] {{
+  padding: 0.4rem 0.75rem; gap: 0.4rem;
+}}
 .st-key-{SEND_KEY} {{
   position: sticky; bottom: 0; z-index: 2;
   background: var(--member-page-background, #ffffff); padding: 0.5rem 0;

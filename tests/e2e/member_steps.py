@@ -31,12 +31,20 @@ def sign_in_and_open_run_session(page: Page, base_url: str) -> None:
     wait_for_app(page)
 
 
-def start_with_code(page: Page, code: str, *, label: str = "Type your member code") -> None:
+def start_with_code(
+    page: Page,
+    code: str,
+    *,
+    label: str = "Type your member code",
+    start: str = "Start",
+    first: str = "Question 1 of 10",
+) -> None:
+    """Type a member code on the code screen and start (the words can be another language's)."""
     page.get_by_label(label).fill(code)
     page.get_by_label(label).press("Enter")
     wait_for_app(page)
-    page.get_by_role("button", name="Start", exact=True).click()
-    expect(page.get_by_text("Question 1 of 10")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("button", name=start, exact=True).click()
+    expect(page.get_by_text(first)).to_be_visible(timeout=TIMEOUT)
 
 
 def answer_question(page: Page, number: int, label: str, total: int = 10) -> None:
@@ -49,13 +57,3 @@ def answer_question(page: Page, number: int, label: str, total: int = 10) -> Non
         expect(page.get_by_role("heading", name="Check your answers")).to_be_visible(
             timeout=TIMEOUT
         )
-
-
-def skip_to_review(page: Page, total: int = 10, skip: str = "Skip this question") -> None:
-    """From question 1, skip every question to reach the review ("Check your answers")."""
-    for number in range(1, total + 1):
-        expect(page.get_by_text(f"Question {number} of {total}")).to_be_visible(timeout=TIMEOUT)
-        wait_for_app(page)
-        page.get_by_role("button", name=skip).click()
-    expect(page.get_by_role("heading", name="Check your answers")).to_be_visible(timeout=TIMEOUT)
-    wait_for_app(page)
