@@ -34,7 +34,7 @@ REVIEW_KEY = "w_review"
 #: The member pages' own layout (the kiosk and the phone page; staff pages keep Streamlit's).
 #: Little space above the form, so a question, every answer and Skip fit on one screen; on a
 #: phone (Streamlit's 640 px breakpoint) smaller headings and tighter rows, with answer
-#: buttons still 44 px tall (WCAG 2.5.5 target size). "Send my answers" stays at the bottom
+#: buttons still 44 px tall (WCAG's enhanced target size). "Send my answers" stays at the bottom
 #: of the screen on the review, however long the list of answers.
 MEMBER_LAYOUT_CSS = f"""
 <style>
@@ -45,7 +45,7 @@ MEMBER_LAYOUT_CSS = f"""
 }}
 .st-key-{SEND_KEY} {{
   position: sticky; bottom: 0; z-index: 2;
-  background: var(--member-page-background, #ffffff); padding: 0.5rem 0;
+  background: #ffffff; padding: 0.5rem 0;
 }}
 @media (max-width: 640px) {{
   [data-testid="stMainBlockContainer"] {{ padding: 3rem 1rem 1rem; }}
