@@ -26,6 +26,37 @@ from ui.strings import LANGUAGES, SPEECH_LANGUAGE, text
 
 #: Seconds the kiosk shows the thank-you before it starts again for the next person.
 KIOSK_RESET_SECONDS = 8
+#: Widget key of the "Send my answers" button (its container is kept on screen by CSS).
+SEND_KEY = "w_send"
+#: Widget-key prefix of each answer's box on the review (CSS keeps the boxes compact).
+REVIEW_KEY = "w_review"
+
+#: The member pages' own layout (the kiosk and the phone page; staff pages keep Streamlit's).
+#: Little space above the form, so a question, every answer and Skip fit on one screen; on a
+#: phone (Streamlit's 640 px breakpoint) smaller headings and tighter rows, with answer
+#: buttons still 44 px tall (WCAG's enhanced target size). "Send my answers" stays at the bottom
+#: of the screen on the review, however long the list of answers.
+MEMBER_LAYOUT_CSS = f"""
+<style>
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; padding-bottom: 2rem; }}
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{ gap: 0.75rem; }}
+[data-testid="stMainBlockContainer"] [class*="st-key-{REVIEW_KEY}_"] {{
+  padding: 0.4rem 0.75rem; gap: 0.4rem;
+}}
+.st-key-{SEND_KEY} {{
+  position: sticky; bottom: 0; z-index: 2;
+  background: #ffffff; padding: 0.5rem 0;
+}}
+@media (max-width: 640px) {{
+  [data-testid="stMainBlockContainer"] {{ padding: 3rem 1rem 1rem; }}
+  [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] {{ gap: 0.55rem; }}
+  [data-testid="stMainBlockContainer"] h1 {{ font-size: 1.6rem; padding: 0.25rem 0; }}
+  [data-testid="stMainBlockContainer"] h2 {{ font-size: 1.35rem; padding: 0.25rem 0; }}
+  [data-testid="stMainBlockContainer"] h3 {{ font-size: 1.1rem; padding: 0.25rem 0; }}
+  [data-testid="stMainBlockContainer"] button {{ min-height: 2.35rem; }}
+}}
+</style>
+"""
 
 
 # --- state transitions (callbacks) ---------------------------------------------------------
@@ -239,7 +270,7 @@ def _review_screen(
             if value is not None
             else f"— {text('skipped', lang)}"
         )
-        with st.container(border=True):
+        with st.container(border=True, key=f"{REVIEW_KEY}_{item.id}"):
             st.markdown(f"**{step + 1}. {question}**  \n{shown}")
             st.button(
                 text("change", lang, number=step + 1),
@@ -248,7 +279,13 @@ def _review_screen(
                 on_click=_change,
                 args=(state, step),
             )
-    if st.button(text("submit", lang), type="primary", width="stretch", icon=":material/send:"):
+    if st.button(
+        text("submit", lang),
+        key=SEND_KEY,
+        type="primary",
+        width="stretch",
+        icon=":material/send:",
+    ):
         _submit(url, session, instrument, state, kiosk)
 
 
@@ -325,6 +362,7 @@ def render_member_form(
     """
     state = st.session_state
     instrument = load_instrument(instrument_id)
+    st.html(MEMBER_LAYOUT_CSS)
     _language_switch(state)
     if session is None:
         message, values = refusal

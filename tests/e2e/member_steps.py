@@ -31,12 +31,20 @@ def sign_in_and_open_run_session(page: Page, base_url: str) -> None:
     wait_for_app(page)
 
 
-def start_with_code(page: Page, code: str, *, label: str = "Type your member code") -> None:
+def start_with_code(
+    page: Page,
+    code: str,
+    *,
+    label: str = "Type your member code",
+    start: str = "Start",
+    first: str = "Question 1 of 10",
+) -> None:
+    """Type a member code on the code screen and start (the words can be another language's)."""
     page.get_by_label(label).fill(code)
     page.get_by_label(label).press("Enter")
     wait_for_app(page)
-    page.get_by_role("button", name="Start", exact=True).click()
-    expect(page.get_by_text("Question 1 of 10")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("button", name=start, exact=True).click()
+    expect(page.get_by_text(first)).to_be_visible(timeout=TIMEOUT)
 
 
 def answer_question(page: Page, number: int, label: str, total: int = 10) -> None:
