@@ -26,6 +26,9 @@ def sign_in_and_open_run_session(page: Page, base_url: str) -> None:
     page.get_by_label("Username").fill(FACILITATOR)
     page.get_by_label("Password", exact=True).fill(FACILITATOR_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # Signing in checks an Argon2 hash and builds the staff navigation: on a busy machine
+    # that can take a while, so wait for the signed-in sidebar before using its link.
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=90_000)
     page.get_by_role("link", name="Run a session").click()
     expect(page.get_by_role("heading", name="Run a session")).to_be_visible(timeout=TIMEOUT)
     wait_for_app(page)
