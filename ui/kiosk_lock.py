@@ -102,3 +102,13 @@ def unlock(token: str | None) -> None:
     if token:
         with _guard:
             _locks.pop(str(token), None)
+
+
+def any_locked() -> bool:
+    """True while any kiosk in this process is locked.
+
+    A locked kiosk's browser also holds the facilitator's sign-in cookie: a member who edits
+    the kiosk's address must not be signed in by it (ui.staff_gate).
+    """
+    with _guard:
+        return bool(_locks)

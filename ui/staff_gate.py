@@ -13,6 +13,7 @@ import streamlit as st
 from access import kept_sign_in, roles
 from access.accounts import StaffUser
 from services import admin
+from ui import kiosk_lock
 from ui import state as keys
 
 
@@ -21,11 +22,11 @@ def current_user() -> StaffUser | None:
 
     A reload or a second tab resumes the sign-in its HttpOnly cookie keeps.
     """
+    # While a kiosk is locked, its cookie signs nobody in: a member who edits the kiosk's
+    # address gets the sign-in page. The PIN unlocks it, and the sign-in resumes.
+    token = None if kiosk_lock.any_locked() else st.context.cookies.get(kept_sign_in.COOKIE)
     return admin.signed_in_user(
-        st.session_state,
-        keys.STAFF_SESSION,
-        keys.STAFF_NOTICE,
-        cookie_token=st.context.cookies.get(kept_sign_in.COOKIE),
+        st.session_state, keys.STAFF_SESSION, keys.STAFF_NOTICE, cookie_token=token
     )
 
 

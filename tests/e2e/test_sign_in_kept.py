@@ -77,6 +77,13 @@ def test_leaving_a_reloaded_kiosk_returns_to_run_a_session(chromium, running_app
     page.reload()
     wait_for_app(page)
     expect(page.get_by_role("heading", name="Today's check-in")).to_be_visible(timeout=TIMEOUT)
+    # A member who edits the locked kiosk's address is not signed in by its cookie.
+    edited = context.new_page()
+    edited.goto(running_app.url)
+    wait_for_app(edited)
+    expect(edited.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT)
+    assert edited.get_by_role("button", name="Sign out").count() == 0
+    edited.close()
     page.get_by_text("For the facilitator").click()
     page.get_by_label("Facilitator PIN").fill("2468")
     page.get_by_role("button", name="Leave kiosk mode").click()
