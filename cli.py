@@ -146,6 +146,13 @@ def cmd_bundle_import(args) -> int:
     return bundle_import_command(args)
 
 
+def cmd_repairs(args) -> int:
+    """Every disconnection followed to its outcome, with the counts."""
+    from commands.repairs import repairs_command
+
+    return repairs_command(args, emit_json)
+
+
 # Parser --------------------------------------------------------------------------------
 
 
@@ -253,6 +260,28 @@ def build_parser() -> argparse.ArgumentParser:
     instrument_option(p)
     p.add_argument("--scale", required=True, help="scale id")
     mapping_option(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command(
+        "repairs",
+        cmd_repairs,
+        "Disconnections followed until the member reconnects, stays disconnected or leaves.",
+    )
+    database_option(p)
+    p.add_argument("--program", help="only this program")
+    p.add_argument("--group", help="only this group")
+    p.add_argument(
+        "--window",
+        type=int,
+        default=2,
+        metavar="N",
+        help="check-ins after an alert that decide whether the member reconnected (default 2)",
+    )
+    p.add_argument(
+        "--deidentify",
+        action="store_true",
+        help="counts and rates only: no member codes, no recorded actions",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("report", cmd_report, "Excel report (and PDF with --pdf) of a response file.")

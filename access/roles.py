@@ -32,6 +32,9 @@ WITHDRAW_MEMBERS = "withdraw members"
 VIEW_AUDIT = "view audit log"
 TRANSFER = "transfer bundles"
 SEE_ALL_GROUPS = "see all groups"
+#: Disconnection records by member code and their repair notes (clinical notes): a
+#: facilitator for their own groups, an administrator for all.
+REPAIR_NOTES = "read and write repair notes"
 
 #: Permission -> the roles that have it. Read this table to know who may do what.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -49,6 +52,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     VIEW_AUDIT: frozenset({ADMINISTRATOR}),
     TRANSFER: frozenset({ADMINISTRATOR}),
     SEE_ALL_GROUPS: frozenset({ADMINISTRATOR, EVALUATOR}),
+    REPAIR_NOTES: frozenset({ADMINISTRATOR, FACILITATOR}),
 }
 
 #: Page (its file name under pages/, without .py) -> the permission needed to see it;

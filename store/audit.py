@@ -53,6 +53,12 @@ SAVE_ADMINISTRATIONS = "save administrations"
 REPLACE_ADMINISTRATION = "replace administration"
 #: A whole program was loaded at once (`store.bulk_load.load_program`, the demo loader).
 LOAD_PROGRAM = "load program"
+#: A facilitator recorded a step of a disconnection's repair (group and session, no note).
+REPAIR_STEP = "record repair step"
+#: Repair notes were read (the group and how many notes, never their words).
+REPAIR_NOTES_READ = "read repair notes"
+#: A program's list of repair actions was changed.
+REPAIR_ACTIONS_CHANGED = "change repair actions"
 
 #: Every audited action, in the order the Audit log page offers them.
 ACTIONS = (
@@ -77,6 +83,9 @@ ACTIONS = (
     SAVE_ADMINISTRATIONS,
     REPLACE_ADMINISTRATION,
     LOAD_PROGRAM,
+    REPAIR_STEP,
+    REPAIR_NOTES_READ,
+    REPAIR_ACTIONS_CHANGED,
 )
 
 #: Actions that read or only touch accounts' sessions: they change no answers, rosters or
@@ -86,6 +95,7 @@ READ_ONLY_ACTIONS = (
     SIGN_IN_FAILED,
     SIGN_OUT,
     EXPORT,
+    REPAIR_NOTES_READ,
     BUNDLE_EXPORT,
     BUNDLE_REFUSED,
     AUDIT_EXPORT,

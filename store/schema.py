@@ -209,3 +209,30 @@ staff_sessions = sa.Table(
     sa.Column("signed_in_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("last_active", sa.DateTime(timezone=True), nullable=False),
 )
+
+# The repair loop (analysis.repairs): each step a facilitator records about a disconnection,
+# appended, never overwritten, so two facilitators saving at once both keep their step. A
+# record is named by its group, member (None for a whole-group record), the session it began
+# at and its kind; its status is computed from these steps and the check-ins after it.
+repair_steps = sa.Table(
+    "repair_steps",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("group_id", sa.Integer, sa.ForeignKey("groups.id"), nullable=False, index=True),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=True, index=True),
+    sa.Column("session_number", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("step", sa.String(20), nullable=False),
+    sa.Column("actions", sa.JSON, nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("who", sa.String(100), nullable=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# What a program's facilitators can record having tried (None: analysis.repairs' defaults).
+program_repair_actions = sa.Table(
+    "program_repair_actions",
+    metadata,
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), primary_key=True),
+    sa.Column("actions", sa.JSON, nullable=False),
+)

@@ -15,7 +15,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from store.audit import WITHDRAWAL, record_in
 from store.db import StoreError, write_transaction
-from store.schema import administrations, attendance, groups, item_responses, members, programs
+from store.schema import (
+    administrations,
+    attendance,
+    groups,
+    item_responses,
+    members,
+    programs,
+    repair_steps,
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ def withdraw_member(engine: Engine, code: str, who: str | None) -> Withdrawal:
         marks = connection.execute(
             attendance.delete().where(attendance.c.member_id == member_id)
         ).rowcount
+        connection.execute(repair_steps.delete().where(repair_steps.c.member_id == member_id))
         connection.execute(members.delete().where(members.c.id == member_id))
         result = Withdrawal(
             group=row.name,

@@ -22,6 +22,7 @@ EXPECTED = [
     (r.VIEW_AUDIT, True, False, False),
     (r.TRANSFER, True, False, False),
     (r.SEE_ALL_GROUPS, True, False, True),
+    (r.REPAIR_NOTES, True, True, False),
 ]
 
 

@@ -1,0 +1,321 @@
+"""The repair loop as use cases: follow every disconnection, record a step, read the notes.
+
+`follow_up` turns the check-ins of a selection into disconnection records with a status
+(`analysis.repairs` holds the rules) and counts them. `record_step` saves what a
+facilitator saw or tried. `notes_for` reads the notes of one member's records.
+
+Privacy: repair notes are clinical notes. Only administrators and the group's own
+facilitators (`access.roles.REPAIR_NOTES`) see records by member code, record steps and
+read notes; every read of notes and every step is audited. An evaluator, a report and a
+de-identified export get counts and rates only (`RepairsView.records` is empty for them),
+and no export carries a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from access.roles import REPAIR_NOTES, PermissionDeniedError
+from analysis.alerts import disconnection_alerts
+from analysis.reliable_change import reliability_for_change
+from analysis.repairs import (
+    DEFAULT_ACTIONS,
+    DEFAULT_WINDOW,
+    STEPS,
+    follow_disconnections,
+    summary,
+)
+from measures import CHECKIN
+from services.catalog import instrument_by_id
+from services.selection import Scope, engine_for, own_group_ids, wide_answers, with_sessions
+
+#: Status -> what a facilitator reads.
+STATUS_WORDS = {
+    "open": "Open",
+    "acknowledged": "Acknowledged",
+    "attempted": "Repair attempted",
+    "reconnected": "Reconnected",
+    "still_disconnected": "Still disconnected",
+    "left": "Left the group",
+    "not_seen": "Not seen since",
+}
+
+#: Kind -> what a facilitator can do next, grounded in Relational-Cultural Theory.
+NEXT_STEP = {
+    "acute": (
+        "Check in with the member before the next session. Ask what the last session was "
+        "like; if something you did hurt, say so plainly. Being heard, and seeing that it "
+        "mattered to you, is what repairs a disconnection."
+    ),
+    "chronic": (
+        "This looks like a long disconnection, not one bad session. Do not push: keep the "
+        "door open, ask what would make the group feel safer, and look for one small way "
+        "the member can take part on their own terms. Consider whether outside support is "
+        "needed."
+    ),
+}
+
+
+@dataclass
+class RepairsView:
+    """The disconnection records of a selection, their counts and the rules used.
+
+    ``records`` is empty for a user who may not read repair records (an evaluator): they
+    get ``summary`` only.
+    """
+
+    records: pd.DataFrame
+    summary: dict
+    rules: list[str]
+    window: int
+    notes: list[str] = field(default_factory=list)
+    may_read: bool = True
+
+
+def may_read_records(user) -> bool:
+    """Whether `user` may see records by member code and their notes (None: the CLI)."""
+    return user is None or user.can(REPAIR_NOTES)
+
+
+def follow_up(
+    url: str,
+    version: str,
+    user=None,
+    program: str | None = None,
+    group: str | None = None,
+    window: int = DEFAULT_WINDOW,
+    scale: str = "total",
+) -> RepairsView:
+    """Every disconnection of the selection followed to its outcome, with counts.
+
+    A facilitator gets their own groups' records; an administrator and the command line
+    every group's; an evaluator the counts of every group, no record.
+    """
+    may_read = may_read_records(user)
+    # An evaluator's answers carry pseudonyms, which the recorded steps do not: their counts
+    # are computed on the stored codes and only the counts leave this function.
+    scope = Scope(
+        url=url,
+        version=version,
+        instrument=CHECKIN,
+        program=program,
+        group=group,
+        user=user if may_read else None,
+    )
+    instrument = instrument_by_id(CHECKIN)
+    empty = follow_disconnections(
+        pd.DataFrame(columns=["member", "group", "session", "score"]),
+        pd.DataFrame(),
+        threshold=float("nan"),
+        window=window,
+    )
+    scored, _ = with_sessions(scope)
+    if scored.empty or scored[scale].notna().sum() < 3:
+        return RepairsView(
+            empty.records,
+            summary(empty.records),
+            empty.rules,
+            window,
+            ["Too few check-ins to follow disconnections yet."],
+            may_read,
+        )
+    reliability, _ = reliability_for_change(instrument, scale, wide_answers(scope))
+    if reliability is None:
+        return RepairsView(
+            empty.records,
+            summary(empty.records),
+            empty.rules,
+            window,
+            ["The check-in's reliability cannot be estimated yet, so no alert is raised."],
+            may_read,
+        )
+    higher_is_better = instrument.higher_is == "better"
+    found = disconnection_alerts(
+        scored, reliability, scale=scale, higher_is_better=higher_is_better
+    )
+    scores = scored.rename(columns={scale: "score"})[["member", "group", "session", "score"]]
+    present, held = _attendance(url, program, group, user if may_read else None, scores)
+    followed = follow_disconnections(
+        scores,
+        found.alerts,
+        threshold=found.reliable_change_threshold,
+        higher_is_better=higher_is_better,
+        steps=_steps(url, program, user if may_read else None),
+        present=present,
+        held=held,
+        window=window,
+    )
+    records = followed.records
+    counts = summary(records)
+    if not may_read:
+        records = records.iloc[0:0]
+    return RepairsView(records, counts, followed.rules, window, found.notes, may_read)
+
+
+def actions_for(url: str, program: str | None) -> list[str]:
+    """What a program's facilitators can record having tried (its own list or the default)."""
+    from store.repairs import program_actions
+
+    own = program_actions(engine_for(url), program) if program else None
+    return own if own else list(DEFAULT_ACTIONS)
+
+
+def set_actions(url: str, user, program: str, actions: list[str]) -> list[str]:
+    """Replace a program's repair actions (administrators; audited); the cleaned list.
+
+    Blank lines and repeats are dropped; ValueError for an empty list.
+    """
+    from access.roles import CHANGE_SETTINGS
+    from store.repairs import set_program_actions
+
+    if user is not None and not user.can(CHANGE_SETTINGS):
+        raise PermissionDeniedError("only an administrator can change a program's repair actions")
+    cleaned = list(dict.fromkeys(a.strip() for a in actions if a and a.strip()))
+    if not cleaned:
+        raise ValueError("give at least one repair action, one per line")
+    set_program_actions(engine_for(url), program, cleaned, _who(user))
+    return cleaned
+
+
+@dataclass(frozen=True)
+class StepSaved:
+    """What saving a step says, and how many steps others saved since the page was read."""
+
+    message: str
+    others_meanwhile: int
+
+
+def record_step(
+    url: str,
+    user,
+    *,
+    group: str,
+    program: str | None,
+    member: str | None,
+    session: int,
+    kind: str,
+    step: str,
+    actions: list[str] | None = None,
+    note: str | None = None,
+    steps_seen: int | None = None,
+) -> StepSaved:
+    """Save one step about a disconnection record (the group's facilitators, administrators).
+
+    `steps_seen` is how many steps the page showed: when others saved steps meanwhile the
+    message says so (both are kept; nothing is overwritten).
+    """
+    from store.repairs import load_steps
+    from store.repairs import record_step as save
+
+    if step not in STEPS:
+        raise ValueError(f"unknown step {step!r}; choose one of {', '.join(STEPS)}")
+    group_id = _group_id(url, user, program, group)
+    engine = engine_for(url)
+    before = _steps_of(load_steps(engine, [group_id]), member, session, kind)
+    save(
+        engine,
+        group_id=group_id,
+        member=member,
+        session=int(session),
+        kind=kind,
+        step=step,
+        actions=list(actions or []),
+        note=(note or "").strip() or None,
+        who=_who(user),
+    )
+    others = max(0, before - steps_seen) if steps_seen is not None else 0
+    message = f"Saved: {STATUS_WORDS.get(step, step).lower()} for session {session}."
+    if others:
+        message += (
+            f" Another facilitator saved {others} step(s) on this record while you had it "
+            "open; theirs and yours are both kept below."
+        )
+    return StepSaved(message, others)
+
+
+def notes_for(url: str, user, *, group: str, program: str | None, member: str | None):
+    """A member's (or a whole group's) recorded steps with their notes, oldest first (audited).
+
+    Only administrators and the group's facilitators; PermissionDeniedError otherwise.
+    """
+    from store.audit import REPAIR_NOTES_READ, record
+    from store.repairs import load_steps
+
+    group_id = _group_id(url, user, program, group)
+    engine = engine_for(url)
+    steps = load_steps(engine, [group_id], with_notes=True)
+    mine = steps[steps["member"].isna()] if member is None else steps[steps["member"] == member]
+    mine = mine.reset_index(drop=True)
+    record(
+        engine,
+        _who(user),
+        REPAIR_NOTES_READ,
+        {"group": group, "program": program, "steps": len(mine)},
+    )
+    return mine
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+
+def _who(user) -> str | None:
+    return getattr(user, "username", None) if user is not None else None
+
+
+def _group_id(url: str, user, program: str | None, group: str) -> int:
+    """The id of a group the user may keep repair records of; PermissionDeniedError if not."""
+    from services.selection import visible_groups
+
+    if not may_read_records(user):
+        raise PermissionDeniedError(
+            "repair records are clinical notes: only the group's facilitators and "
+            "administrators can read or write them"
+        )
+    table = visible_groups(url, user)
+    chosen = table[table["name"] == group]
+    if program is not None:
+        chosen = chosen[chosen["program"] == program]
+    own = own_group_ids(user)
+    if own is not None:
+        chosen = chosen[chosen["id"].isin(own)]
+    if chosen.empty:
+        raise PermissionDeniedError(f"group {group!r} is not one of yours")
+    return int(chosen["id"].iloc[0])
+
+
+def _steps_of(steps: pd.DataFrame, member: str | None, session: int, kind: str) -> int:
+    mine = steps["member"].isna() if member is None else steps["member"] == member
+    return int((mine & (steps["session"] == int(session)) & (steps["kind"] == kind)).sum())
+
+
+def _steps(url: str, program: str | None, user) -> pd.DataFrame:
+    from store.repairs import load_steps
+
+    steps = load_steps(engine_for(url), own_group_ids(user))
+    if program is not None:
+        steps = steps[steps["program"] == program]
+    return steps
+
+
+def _attendance(url, program, group, user, scores: pd.DataFrame):
+    """Sessions each member was marked present at, and the sessions each group held."""
+    from store.sessions import load_attendance
+
+    marks = load_attendance(
+        engine_for(url), group=group, program=program, group_ids=own_group_ids(user)
+    )
+    held: dict = {}
+    for name, rows in scores.groupby(scores["group"].astype(object), dropna=False):
+        held.setdefault(None if pd.isna(name) else str(name), set()).update(
+            float(s) for s in rows["session"]
+        )
+    if marks.empty:
+        return None, {g: sorted(s) for g, s in held.items()}
+    long = marks.stack().reset_index()
+    long.columns = ["group", "member", "session", "present"]
+    long = long[long["present"].fillna(False).astype(bool)]
+    for name, rows in long.groupby("group"):
+        held.setdefault(str(name), set()).update(float(s) for s in rows["session"])
+    return long[["group", "member", "session"]], {g: sorted(s) for g, s in held.items()}
