@@ -23,6 +23,7 @@ from analysis.reliable_change import reliability_for_change
 from analysis.repairs import (
     DEFAULT_ACTIONS,
     DEFAULT_WINDOW,
+    RECORD_COLUMNS,
     STEPS,
     follow_disconnections,
     summary,
@@ -85,98 +86,159 @@ def follow_up(
     user=None,
     program: str | None = None,
     group: str | None = None,
-    window: int = DEFAULT_WINDOW,
+    window: int | None = None,
     scale: str = "total",
 ) -> RepairsView:
     """Every disconnection of the selection followed to its outcome, with counts.
 
     A facilitator gets their own groups' records; an administrator and the command line
-    every group's; an evaluator the counts of every group, no record.
+    every group's; an evaluator the counts of every group, no record. Alerts and records
+    are computed per program, on all of its check-ins, whoever asks: a group's records are
+    the same on every page, in every report and in ``cli.py repairs``. `window` None: each
+    program's own setting (`set_settings`), else `analysis.repairs.DEFAULT_WINDOW`.
     """
+    from store.repairs import program_settings
+
     may_read = may_read_records(user)
-    # An evaluator's answers carry pseudonyms, which the recorded steps do not: their counts
-    # are computed on the stored codes and only the counts leave this function.
-    scope = Scope(
-        url=url,
-        version=version,
-        instrument=CHECKIN,
-        program=program,
-        group=group,
-        user=user if may_read else None,
-    )
     instrument = instrument_by_id(CHECKIN)
-    empty = follow_disconnections(
-        pd.DataFrame(columns=["member", "group", "session", "score"]),
-        pd.DataFrame(),
-        threshold=float("nan"),
-        window=window,
-    )
+    scope = Scope(url=url, version=version, instrument=CHECKIN, program=program)
     scored, _ = with_sessions(scope)
-    if scored.empty or scored[scale].notna().sum() < 3:
-        return RepairsView(
-            empty.records,
-            summary(empty.records),
-            empty.rules,
-            window,
-            ["Too few check-ins to follow disconnections yet."],
-            may_read,
+    settings = program_settings(engine_for(url))
+    parts, rules, notes = [], [], []
+    programs = scored["program"].map(_text) if len(scored) else pd.Series(dtype=object)
+    for name in sorted(set(programs), key=lambda v: v or ""):
+        own_window = window or (settings.get(name) and settings[name].window) or DEFAULT_WINDOW
+        followed, said = _follow_program(
+            url, version, instrument, name, scored[programs == name], scale, own_window
         )
+        if followed is not None:
+            parts.append(followed.records.assign(program=name, window=own_window))
+            rules = rules or followed.rules
+        notes += said
+    records = pd.concat(parts, ignore_index=True) if parts else _no_records()
+    records = _visible(records, url, user, group)
+    counts = summary(records)
+    if not may_read:
+        records = records.iloc[0:0]
+    if not rules:
+        rules = _no_rules(window or DEFAULT_WINDOW)
+    shown_window = window or (int(records["window"].max()) if len(records) else DEFAULT_WINDOW)
+    return RepairsView(records, counts, rules, shown_window, notes, may_read)
+
+
+def _follow_program(url, version, instrument, program, scored, scale, window):
+    """One program's records, and what was said about its alerts."""
+    label = program or "answers without a program"
+    if scored.empty or scored[scale].notna().sum() < 3:
+        return None, [f"{label}: too few check-ins to follow disconnections yet."]
+    scope = Scope(url=url, version=version, instrument=CHECKIN, program=program)
     reliability, _ = reliability_for_change(instrument, scale, wide_answers(scope))
     if reliability is None:
-        return RepairsView(
-            empty.records,
-            summary(empty.records),
-            empty.rules,
-            window,
-            ["The check-in's reliability cannot be estimated yet, so no alert is raised."],
-            may_read,
-        )
+        return None, [
+            f"{label}: the check-in's reliability cannot be estimated yet, so no alert is raised."
+        ]
     higher_is_better = instrument.higher_is == "better"
     found = disconnection_alerts(
         scored, reliability, scale=scale, higher_is_better=higher_is_better
     )
     scores = scored.rename(columns={scale: "score"})[["member", "group", "session", "score"]]
-    present, held = _attendance(url, program, group, user if may_read else None, scores)
+    present, held = _attendance(url, program, scores)
     followed = follow_disconnections(
         scores,
         found.alerts,
         threshold=found.reliable_change_threshold,
         higher_is_better=higher_is_better,
-        steps=_steps(url, program, user if may_read else None),
+        steps=_steps(url, program),
         present=present,
         held=held,
         window=window,
     )
-    records = followed.records
-    counts = summary(records)
-    if not may_read:
-        records = records.iloc[0:0]
-    return RepairsView(records, counts, followed.rules, window, found.notes, may_read)
+    return followed, [f"{label}: {note}" for note in found.notes]
+
+
+def _no_records() -> pd.DataFrame:
+    return pd.DataFrame(columns=[*RECORD_COLUMNS, "program", "window"])
+
+
+def _no_rules(window: int) -> list[str]:
+    return follow_disconnections(
+        pd.DataFrame(columns=["member", "group", "session", "score"]),
+        pd.DataFrame(),
+        threshold=float("nan"),
+        window=window,
+    ).rules
+
+
+def _visible(records: pd.DataFrame, url: str, user, group: str | None) -> pd.DataFrame:
+    """The records of `group` (None: all) among the groups `user` may see."""
+    if group is not None:
+        records = records[records["group"] == group]
+    own = own_group_ids(user)
+    if own is not None and len(records):
+        from services.selection import visible_groups
+
+        table = visible_groups(url, user)
+        table = table[table["id"].isin(own)]
+        allowed = set(zip(table["program"].map(_text), table["name"], strict=True))
+        keep = [
+            (p, g) in allowed for p, g in zip(records["program"], records["group"], strict=True)
+        ]
+        records = records[keep]
+    return records.reset_index(drop=True)
+
+
+def _text(value) -> str | None:
+    return None if value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def actions_for(url: str, program: str | None) -> list[str]:
     """What a program's facilitators can record having tried (its own list or the default)."""
-    from store.repairs import program_actions
+    from store.repairs import program_settings
 
-    own = program_actions(engine_for(url), program) if program else None
-    return own if own else list(DEFAULT_ACTIONS)
+    own = program_settings(engine_for(url)).get(program) if program else None
+    return list(own.actions) if own and own.actions else list(DEFAULT_ACTIONS)
 
 
-def set_actions(url: str, user, program: str, actions: list[str]) -> list[str]:
-    """Replace a program's repair actions (administrators; audited); the cleaned list.
+def window_for(url: str, program: str | None) -> int:
+    """How many check-ins after an alert decide a record in `program`."""
+    from store.repairs import program_settings
 
-    Blank lines and repeats are dropped; ValueError for an empty list.
+    own = program_settings(engine_for(url)).get(program) if program else None
+    return own.window if own and own.window else DEFAULT_WINDOW
+
+
+def set_settings(
+    url: str,
+    user,
+    program: str,
+    *,
+    actions: list[str] | None = None,
+    window: int | None = None,
+) -> None:
+    """Set a program's repair actions and/or window (administrators; audited).
+
+    Blank lines and repeats are dropped from `actions`; ValueError for an empty list or a
+    window below 1.
     """
     from access.roles import CHANGE_SETTINGS
-    from store.repairs import set_program_actions
+    from store.repairs import set_program_settings
 
     if user is not None and not user.can(CHANGE_SETTINGS):
-        raise PermissionDeniedError("only an administrator can change a program's repair actions")
-    cleaned = list(dict.fromkeys(a.strip() for a in actions if a and a.strip()))
-    if not cleaned:
-        raise ValueError("give at least one repair action, one per line")
-    set_program_actions(engine_for(url), program, cleaned, _who(user))
-    return cleaned
+        raise PermissionDeniedError("only an administrator can change a program's repair settings")
+    cleaned = None
+    if actions is not None:
+        cleaned = list(dict.fromkeys(a.strip() for a in actions if a and a.strip()))
+        if not cleaned:
+            raise ValueError("give at least one repair action, one per line")
+    if window is not None and int(window) < 1:
+        raise ValueError(f"the window must be 1 or more check-ins, not {window}")
+    set_program_settings(
+        engine_for(url),
+        program,
+        _who(user),
+        actions=cleaned,
+        window=int(window) if window is not None else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -290,27 +352,21 @@ def _steps_of(steps: pd.DataFrame, member: str | None, session: int, kind: str) 
     return int((mine & (steps["session"] == int(session)) & (steps["kind"] == kind)).sum())
 
 
-def _steps(url: str, program: str | None, user) -> pd.DataFrame:
+def _steps(url: str, program: str | None) -> pd.DataFrame:
     from store.repairs import load_steps
 
-    steps = load_steps(engine_for(url), own_group_ids(user))
-    if program is not None:
-        steps = steps[steps["program"] == program]
-    return steps
+    steps = load_steps(engine_for(url))
+    return steps[steps["program"].map(_text) == program]
 
 
-def _attendance(url, program, group, user, scores: pd.DataFrame):
+def _attendance(url: str, program: str | None, scores: pd.DataFrame):
     """Sessions each member was marked present at, and the sessions each group held."""
     from store.sessions import load_attendance
 
-    marks = load_attendance(
-        engine_for(url), group=group, program=program, group_ids=own_group_ids(user)
-    )
+    marks = load_attendance(engine_for(url), program=program)
     held: dict = {}
     for name, rows in scores.groupby(scores["group"].astype(object), dropna=False):
-        held.setdefault(None if pd.isna(name) else str(name), set()).update(
-            float(s) for s in rows["session"]
-        )
+        held.setdefault(_text(name), set()).update(float(s) for s in rows["session"])
     if marks.empty:
         return None, {g: sorted(s) for g, s in held.items()}
     long = marks.stack().reset_index()

@@ -57,8 +57,8 @@ LOAD_PROGRAM = "load program"
 REPAIR_STEP = "record repair step"
 #: Repair notes were read (the group and how many notes, never their words).
 REPAIR_NOTES_READ = "read repair notes"
-#: A program's list of repair actions was changed.
-REPAIR_ACTIONS_CHANGED = "change repair actions"
+#: A program's repair settings (its list of repair actions, its window) were changed.
+REPAIR_SETTINGS_CHANGED = "change repair settings"
 
 #: Every audited action, in the order the Audit log page offers them.
 ACTIONS = (
@@ -85,7 +85,7 @@ ACTIONS = (
     LOAD_PROGRAM,
     REPAIR_STEP,
     REPAIR_NOTES_READ,
-    REPAIR_ACTIONS_CHANGED,
+    REPAIR_SETTINGS_CHANGED,
 )
 
 #: Actions that read or only touch accounts' sessions: they change no answers, rosters or

@@ -10,13 +10,15 @@ write is audited by the service that calls this module.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from store.audit import REPAIR_ACTIONS_CHANGED, REPAIR_STEP, record_in
+from store.audit import REPAIR_SETTINGS_CHANGED, REPAIR_STEP, record_in
 from store.db import StoreError, as_utc, now, read_frame, write_transaction
-from store.schema import groups, members, program_repair_actions, programs, repair_steps
+from store.schema import groups, members, program_repair_settings, programs, repair_steps
 
 STEP_COLUMNS = [
     "program",
@@ -131,19 +133,42 @@ def load_steps(
     return frame.reindex(columns=STEP_COLUMNS)
 
 
-def program_actions(engine: Engine, program: str) -> list[str] | None:
-    """The program's own list of repair actions, or None when it uses the defaults."""
+@dataclass(frozen=True)
+class RepairSettings:
+    """A program's repair settings; None where it uses `analysis.repairs`' defaults."""
+
+    actions: list[str] | None = None
+    window: int | None = None
+
+
+def program_settings(engine: Engine) -> dict[str, RepairSettings]:
+    """Program name -> its repair settings, for the programs that have any."""
     with engine.connect() as connection:
-        actions = connection.execute(
-            sa.select(program_repair_actions.c.actions)
-            .select_from(program_repair_actions.join(programs))
-            .where(programs.c.name == program)
-        ).scalar()
-    return list(actions) if actions is not None else None
+        rows = connection.execute(
+            sa.select(
+                programs.c.name,
+                program_repair_settings.c.actions,
+                program_repair_settings.c.window,
+            ).select_from(program_repair_settings.join(programs))
+        ).all()
+    return {
+        row.name: RepairSettings(list(row.actions) if row.actions is not None else None, row.window)
+        for row in rows
+    }
 
 
-def set_program_actions(engine: Engine, program: str, actions: list[str], who: str | None) -> None:
-    """Replace a program's list of repair actions (audited); StoreError for no such program."""
+def set_program_settings(
+    engine: Engine,
+    program: str,
+    who: str | None,
+    *,
+    actions: list[str] | None = None,
+    window: int | None = None,
+) -> None:
+    """Set a program's repair actions and/or window, keeping the other (audited).
+
+    StoreError for no such program.
+    """
 
     def work(connection: Connection) -> None:
         program_id = connection.execute(
@@ -151,14 +176,25 @@ def set_program_actions(engine: Engine, program: str, actions: list[str], who: s
         ).scalar()
         if program_id is None:
             raise StoreError(f"there is no program {program!r}")
-        connection.execute(
-            program_repair_actions.delete().where(program_repair_actions.c.program_id == program_id)
-        )
-        connection.execute(
-            program_repair_actions.insert().values(program_id=program_id, actions=list(actions))
-        )
+        table = program_repair_settings
+        old = connection.execute(
+            sa.select(table.c.actions, table.c.window).where(table.c.program_id == program_id)
+        ).first()
+        values = {
+            "actions": list(actions) if actions is not None else (old.actions if old else None),
+            "window": window if window is not None else (old.window if old else None),
+        }
+        connection.execute(table.delete().where(table.c.program_id == program_id))
+        connection.execute(table.insert().values(program_id=program_id, **values))
         record_in(
-            connection, who, REPAIR_ACTIONS_CHANGED, {"program": program, "actions": len(actions)}
+            connection,
+            who,
+            REPAIR_SETTINGS_CHANGED,
+            {
+                "program": program,
+                "actions": len(values["actions"] or []),
+                "window": values["window"],
+            },
         )
 
     write_transaction(engine, work)

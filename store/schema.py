@@ -229,10 +229,12 @@ repair_steps = sa.Table(
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
 )
 
-# What a program's facilitators can record having tried (None: analysis.repairs' defaults).
-program_repair_actions = sa.Table(
-    "program_repair_actions",
+# A program's repair settings: what its facilitators can record having tried, and how many
+# check-ins after an alert decide it (None: analysis.repairs' defaults).
+program_repair_settings = sa.Table(
+    "program_repair_settings",
     metadata,
     sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), primary_key=True),
-    sa.Column("actions", sa.JSON, nullable=False),
+    sa.Column("actions", sa.JSON, nullable=True),
+    sa.Column("window", sa.Integer, nullable=True),
 )

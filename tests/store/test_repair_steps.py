@@ -2,7 +2,7 @@
 
 import pytest
 
-from store.repairs import load_steps, program_actions, record_step, set_program_actions
+from store.repairs import load_steps, program_settings, record_step, set_program_settings
 from store.roster import create_group, create_member, create_program, list_groups
 from store.withdrawal import withdraw_member
 
@@ -66,11 +66,13 @@ def test_withdrawing_a_member_deletes_their_steps(engine, group_id):
     assert load_steps(engine, with_notes=True)["member"].tolist() == ["R02"]
 
 
-def test_a_programs_repair_actions_replace_the_defaults(engine, group_id):
-    assert program_actions(engine, "Recovery") is None
-    set_program_actions(engine, "Recovery", ["Called the member", "Named it"], who="admin")
-    set_program_actions(engine, "Recovery", ["Named it"], who="admin")
-    assert program_actions(engine, "Recovery") == ["Named it"]
+def test_a_programs_repair_settings_replace_the_defaults_one_at_a_time(engine, group_id):
+    assert program_settings(engine) == {}
+    set_program_settings(engine, "Recovery", "admin", actions=["Called the member", "Named it"])
+    set_program_settings(engine, "Recovery", "admin", window=3)
+    set_program_settings(engine, "Recovery", "admin", actions=["Named it"])
+    settings = program_settings(engine)["Recovery"]
+    assert (settings.actions, settings.window) == (["Named it"], 3)
 
 
 def test_steps_are_kept_to_the_groups_asked_for(engine, group_id):

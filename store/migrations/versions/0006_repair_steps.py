@@ -1,8 +1,8 @@
-"""The repair loop: the ``repair_steps`` and ``program_repair_actions`` tables (issue 13).
+"""The repair loop: the ``repair_steps`` and ``program_repair_settings`` tables (issue 13).
 
 Each step a facilitator records about a disconnection (acknowledged, repair attempted with
 what was tried, the member left) is appended as a row; a program may list its own repair
-actions.
+actions and set how many check-ins after an alert decide it.
 
 Revision ID: 0006
 Revises: 0005
@@ -33,12 +33,13 @@ def upgrade() -> None:
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
-        "program_repair_actions",
+        "program_repair_settings",
         sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), primary_key=True),
-        sa.Column("actions", sa.JSON, nullable=False),
+        sa.Column("actions", sa.JSON, nullable=True),
+        sa.Column("window", sa.Integer, nullable=True),
     )
 
 
 def downgrade() -> None:
-    op.drop_table("program_repair_actions")
+    op.drop_table("program_repair_settings")
     op.drop_table("repair_steps")
