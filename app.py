@@ -45,6 +45,11 @@ else:
                     ),
                     run_session,
                     st.Page(
+                        "app_pages/repairs.py",
+                        title="Disconnections",
+                        icon=":material/healing:",
+                    ),
+                    st.Page(
                         "app_pages/instruments.py", title="Instruments", icon=":material/checklist:"
                     ),
                 ],

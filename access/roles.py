@@ -67,6 +67,7 @@ PAGE_PERMISSIONS: dict[str, str | None] = {
     "change": ANALYSE,
     "over_time": ANALYSE,
     "groups": ANALYSE,
+    "repairs": REPAIR_NOTES,
     "reports": REPORTS,
     "export": EXPORT_DEIDENTIFIED,
     "settings": CHANGE_SETTINGS,

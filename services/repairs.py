@@ -25,6 +25,7 @@ from analysis.repairs import (
     DEFAULT_WINDOW,
     RECORD_COLUMNS,
     STEPS,
+    UNDECIDED,  # noqa: F401 - the pages read it from here
     follow_disconnections,
     summary,
 )
@@ -297,10 +298,14 @@ def record_step(
     return StepSaved(message, others)
 
 
-def notes_for(url: str, user, *, group: str, program: str | None, member: str | None):
-    """A member's (or a whole group's) recorded steps with their notes, oldest first (audited).
+def notes_for(
+    url: str, user, *, group: str, program: str | None, member: str | None, audit: bool = True
+):
+    """A member's (or a whole group's) recorded steps with their notes, oldest first.
 
-    Only administrators and the group's facilitators; PermissionDeniedError otherwise.
+    Only administrators and the group's facilitators; PermissionDeniedError otherwise. The
+    read is audited (the group and how many steps, never the words) unless `audit` is False
+    (a page that already recorded this reader's first look).
     """
     from store.audit import REPAIR_NOTES_READ, record
     from store.repairs import load_steps
@@ -310,6 +315,8 @@ def notes_for(url: str, user, *, group: str, program: str | None, member: str | 
     steps = load_steps(engine, [group_id], with_notes=True)
     mine = steps[steps["member"].isna()] if member is None else steps[steps["member"] == member]
     mine = mine.reset_index(drop=True)
+    if not audit:
+        return mine
     record(
         engine,
         _who(user),
@@ -317,6 +324,36 @@ def notes_for(url: str, user, *, group: str, program: str | None, member: str | 
         {"group": group, "program": program, "steps": len(mine)},
     )
     return mine
+
+
+def records_table(records: pd.DataFrame) -> pd.DataFrame:
+    """Records in the words a facilitator reads, one row each (for the page and its CSV)."""
+
+    def whole(value) -> str:
+        return "" if value is None or value != value else str(int(value))
+
+    return pd.DataFrame(
+        {
+            "Group": records["group"],
+            "Member": records["member"].map(lambda m: "(whole group)" if _text(m) is None else m),
+            "Began at session": records["session"].astype(int),
+            "Kind": records["kind"].map({"acute": "Acute drop", "chronic": "Chronic"}),
+            "Status": records["status"].map(STATUS_WORDS),
+            "Decided at session": records["outcome_session"].map(whole),
+            "Sessions to reconnect": records["sessions_to_reconnect"].map(whole),
+            "What was tried": records["actions"].map(lambda a: "; ".join(a or [])),
+        }
+    )
+
+
+def part2_notice(url: str, program: str | None) -> str | None:
+    """The 42 CFR Part 2 notice when `program` is a substance-use program, else None."""
+    from privacy.notice import notice_for
+    from store.roster import list_programs
+
+    if program is None:
+        return None
+    return notice_for(list_programs(engine_for(url)), [program])
 
 
 # Helpers ------------------------------------------------------------------------------------
@@ -375,3 +412,15 @@ def _attendance(url: str, program: str | None, scores: pd.DataFrame):
     for name, rows in long.groupby("group"):
         held.setdefault(str(name), set()).update(float(s) for s in rows["session"])
     return long[["group", "member", "session"]], {g: sorted(s) for g, s in held.items()}
+
+
+def member_history(url: str, version: str, user, *, group: str, member: str) -> pd.DataFrame:
+    """A member's check-in total by session (``session``, ``score``), for the repair page.
+
+    Only for users who may read repair records of the group; PermissionDeniedError else.
+    """
+    _group_id(url, user, None, group)
+    scope = Scope(url=url, version=version, instrument=CHECKIN, group=group, user=user)
+    scored, _ = with_sessions(scope)
+    mine = scored[scored["member"].astype(str) == member]
+    return pd.DataFrame({"session": mine["session"].astype(int), "score": mine["total"]})

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from privacy.safety import neutralise_formulas
-from services import admin, analyses, catalog, overview, reporting, selection
+from services import admin, analyses, catalog, overview, repairs, reporting, selection
 from ui import state as keys
 
 _cache = st.cache_data(show_spinner=False, max_entries=64)
@@ -31,6 +31,8 @@ groups = _slow_cache(analyses.groups)
 timepoints = _cache(selection.timepoints)
 pre_post = _cache(selection.pre_post)
 attendance = _cache(analyses.attendance)
+#: Disconnection records: keyed by the data version, which every recorded step changes.
+repairs = _slow_cache(repairs.follow_up)
 
 
 def database() -> tuple[str, str]:

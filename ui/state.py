@@ -53,6 +53,17 @@ PAPER_PROBLEMS = "paper_problems"
 #: Paper entry: a message after a successful save.
 PAPER_SAVED = "paper_saved"
 
+# --- Disconnections and repair (facilitator) ------------------------------------------------
+#: The (program, group, member) followed on the repair page (set by Home's "Follow" too).
+REPAIR_MEMBER = "repair_member"
+#: (group, member) pairs whose repair notes this sign-in has read (the first read is audited).
+REPAIR_NOTES_SEEN = "repair_notes_seen"
+#: The message after a step was saved, shown once.
+REPAIR_SAVED = "repair_saved"
+#: Widgets of the repair page.
+W_REPAIR_MEMBER = "w_repair_member"
+W_REPAIR_OPEN_ONLY = "w_repair_open_only"
+
 # --- Member form (kiosk or phone) ------------------------------------------------------------
 FORM_LANGUAGE = "form_language"
 #: Member code that is answering now (None on the code screen).
@@ -220,6 +231,9 @@ DEFAULTS: dict[str, Any] = {
     EXPORT_PREPARED: None,
     EXPORT_DOWNLOADED: None,
     VIEWED_PAGES: set(),
+    REPAIR_MEMBER: None,
+    REPAIR_NOTES_SEEN: set(),
+    REPAIR_SAVED: None,
 }
 
 #: The member form's own keys: cleared for the next person (the language is kept).

@@ -1,0 +1,42 @@
+"""The Disconnections page: a facilitator follows their disconnections and records a repair."""
+
+from __future__ import annotations
+
+from tests.app.test_pages_smoke import FACILITATOR, FACILITATOR_PASSWORD, demo_url, open_page  # noqa: F401
+from ui import state as keys
+
+
+def table_of(at):
+    return at.dataframe[0].value
+
+
+def test_a_facilitator_sees_only_their_groups_disconnections(demo_url):  # noqa: F811
+    at = open_page("repairs", username=FACILITATOR, password=FACILITATOR_PASSWORD)
+    at.toggle(key=keys.W_REPAIR_OPEN_ONLY).set_value(False).run()
+    table = table_of(at)
+    assert len(table) and set(table["Group"]) == {"PR-A"}
+    assert {"Status", "Began at session", "What was tried"} <= set(table.columns)
+    members = at.selectbox(key=keys.W_REPAIR_MEMBER).options
+    assert members and all("(group PR-A)" in m for m in members)
+
+
+def test_recording_a_repair_attempt_changes_the_status_and_keeps_the_note(demo_url):  # noqa: F811
+    at = open_page("repairs")
+    table = table_of(at)  # only the records still being followed
+    assert len(table), "the demo has an open disconnection"
+    first = table.iloc[0]
+    label = f"{first['Member']} (group {first['Group']})"
+    at.selectbox(key=keys.W_REPAIR_MEMBER).select(label).run()
+    at.radio[0].set_value("attempted")
+    at.multiselect[0].set_value(["Owned a misstep"])
+    note = '=HYPERLINK("http://example.org") said the joke hurt'
+    at.text_area[0].input(note)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Saved: repair attempted" in s.value for s in at.success)
+    assert note in [t.value for t in at.text]
+    after = table_of(at)
+
+    row = after[(after["Member"] == first["Member"]) & (after["Group"] == first["Group"])]
+    assert row["Status"].tolist() == ["Repair attempted"]
+    assert row["What was tried"].tolist() == ["Owned a misstep"]
