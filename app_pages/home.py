@@ -4,7 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
+from services import repairs
 from ui import dashboard
+from ui import state as keys
 
 st.title("Mutuality")
 st.caption(
@@ -19,21 +21,52 @@ if view.programs.empty:
     st.stop()
 dashboard.reading(view.reading)
 
-st.subheader("Open disconnection alerts")
-if view.alerts.empty:
-    st.success(view.no_alerts)
-else:
-    st.caption(
-        "A drop larger than measurement error explains, at a group's latest session. In "
-        "Relational-Cultural Theory a disconnection that is noticed and repaired can make a "
-        "relationship stronger; one that is missed drives isolation."
-    )
-    for alert in view.alerts.to_dict("records"):
-        who = alert["member"] if alert["level"] == "member" else f"group {alert['group']}"
+repair = view.repairs
+if repair.may_read:
+    st.subheader("Open disconnections")
+    following = repair.records[repair.records["status"].isin(repairs.UNDECIDED)]
+    if following.empty:
+        st.success("No disconnection is waiting for a repair in your groups.")
+    else:
+        st.caption(
+            "Each is followed until the member's check-in comes back. In Relational-Cultural "
+            "Theory a disconnection that is noticed and repaired can make a relationship "
+            "stronger; one that is missed drives isolation."
+        )
+    for position, record in enumerate(following.to_dict("records")):
+        who = record["member"] or f"group {record['group']}"
+        status = repairs.STATUS_WORDS[record["status"]]
         with st.container(border=True):
-            st.markdown(f"**{who}** · group {alert['group']} · session {alert['session']}")
-            st.write(alert["what happened"])
-            st.markdown(f"**What to do:** {alert['what to do']}")
+            st.markdown(
+                f"**{who}** · group {record['group']} · since session {record['session']} · "
+                f"**{status}**"
+            )
+            st.write(record["reason"])
+            st.markdown(f"**Next step:** {repairs.next_step(record)}")
+            if record["member"] and st.button(
+                f"Follow {record['member']}", key=f"follow_{position}", icon=":material/healing:"
+            ):
+                st.session_state[keys.REPAIR_MEMBER] = (
+                    record["program"],
+                    record["group"],
+                    record["member"],
+                )
+                st.switch_page("app_pages/repairs.py")
+else:
+    st.subheader("Open disconnection alerts")
+    if view.alerts.empty:
+        st.success(view.no_alerts)
+    else:
+        st.caption(
+            "A drop larger than measurement error explains, at a group's latest session. In "
+            "Relational-Cultural Theory a disconnection that is noticed and repaired can make "
+            "a relationship stronger; one that is missed drives isolation."
+        )
+        for alert in view.alerts.to_dict("records"):
+            with st.container(border=True):
+                st.markdown(f"**group {alert['group']}** · session {alert['session']}")
+                st.write(alert["what happened"])
+                st.markdown(f"**What to do:** {alert['what to do']}")
 
 left, right = st.columns(2)
 with left:

@@ -16,6 +16,7 @@ from measures import CHECKIN
 from services import published
 from services.catalog import instrument_by_id
 from services.readings import home_reading
+from services.repairs import follow_up
 from services.selection import (
     Scope,
     engine_for,
@@ -42,6 +43,9 @@ class HomeView:
     no_alerts: str = "No member or group dropped reliably at their latest session."
     #: The members of all groups shown, which the reading prints (`services.readings`).
     n_members: int = 0
+    #: The disconnection records (`services.repairs`): for staff who may read them, those
+    #: of their groups; for others, counts only.
+    repairs: object | None = None
 
 
 #: What a facilitator can do about an alert, by its level.
@@ -84,9 +88,21 @@ def home(url: str, version: str, today: dt.date, user=None, recent_days: int = 2
     upcoming = list_sessions(engine, date_from=today + dt.timedelta(days=1), group_ids=own)
     upcoming = upcoming.head(10)
     alerts = open_alerts(url, version, user=user)
+    followed = follow_up(url, version, user=user)
     n_members = int(group_table["members"].sum()) if len(group_table) else 0
-    reading = home_reading(len(programs), len(group_table), n_members, len(alerts))
-    view = HomeView(programs, group_table, recent, upcoming, alerts, reading, n_members=n_members)
+    reading = home_reading(
+        len(programs), len(group_table), n_members, followed.summary["open"], followed=True
+    )
+    view = HomeView(
+        programs,
+        group_table,
+        recent,
+        upcoming,
+        alerts,
+        reading,
+        n_members=n_members,
+        repairs=followed,
+    )
     return published.home(view) if published.applies_to(user) else view
 
 

@@ -184,13 +184,18 @@ def home_reading(
     n_members: int,
     n_alerts: int,
     suppressor: Suppressor | None = None,
+    followed: bool = False,
 ) -> str:
     """Home's reading: programs, groups, members and open alerts.
 
-    With `suppressor`, `n_alerts` counts group alerts only (members' alerts go to their
-    facilitators) and a total of 1 to 4 members reads "fewer than 5 members".
+    `followed`: `n_alerts` counts the disconnections still being followed (the repair loop,
+    `services.repairs`). With `suppressor`, `n_alerts` counts group alerts only (members'
+    alerts go to their facilitators) and a total of 1 to 4 members reads "fewer than 5
+    members".
     """
     counts = f"{n_programs} program(s), {n_groups} group(s), "
+    if suppressor is None and followed:
+        return counts + f"{n_members} members; {n_alerts} disconnection(s) still being followed."
     if suppressor is None:
         return counts + f"{n_members} members; {n_alerts} open disconnection alert(s)."
     return counts + (

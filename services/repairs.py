@@ -326,6 +326,27 @@ def notes_for(
     return mine
 
 
+def next_step(record) -> str:
+    """What a facilitator can do next about one record (a row of `RepairsView.records`)."""
+    if record["level"] == "group":
+        advice = (
+            "Name the change with the group at the start of the next session and invite "
+            "members to say what happened; repairing a disconnection together can strengthen "
+            "the group."
+        )
+    else:
+        advice = NEXT_STEP[record["kind"]]
+    if record["status"] == "open":
+        return "Say that you have seen it (Disconnections page). " + advice
+    if record["status"] == "attempted":
+        tried = "; ".join(record["actions"] or []) or "a repair"
+        return (
+            f"You tried: {tried}. The next check-in(s) will show whether the member "
+            "reconnected; keep the door open meanwhile."
+        )
+    return advice
+
+
 def records_table(records: pd.DataFrame) -> pd.DataFrame:
     """Records in the words a facilitator reads, one row each (for the page and its CSV)."""
 

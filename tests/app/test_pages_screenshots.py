@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 #: Each page's link in the sidebar and a text the page must show.
 PAGES = {
-    "home": ("Home", "Open disconnection alerts"),
+    "home": ("Home", "Open disconnections"),
     "upload": ("Upload", "Upload answers"),
     "reliability": ("Reliability", "Cronbach's alpha"),
     "change": ("Change", "reliably improved"),
