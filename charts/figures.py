@@ -197,7 +197,8 @@ def _panels(
         rows=rows,
         cols=columns,
         subplot_titles=[str(g) for g in groups],
-        shared_yaxes=True,
+        shared_xaxes="all",
+        shared_yaxes="all",
         horizontal_spacing=0.03,
         vertical_spacing=0.5 / (rows + 2),
     )
