@@ -132,8 +132,9 @@ def _band_and_line(
 #: The most groups drawn as one panel each (small multiples); with more, one chart of the
 #: groups' means (`session_means_chart`).
 MAX_PANELS = 12
-#: Panels per row of the small multiples.
+#: Panels per row of the small multiples, and the pixels of height each row adds.
 PANEL_COLUMNS = 4
+PANEL_HEIGHT = 240
 
 
 def session_means_layout(n_groups: int, max_groups: int = MAX_PANELS) -> str:
@@ -200,7 +201,8 @@ def _panels(
         shared_xaxes="all",
         shared_yaxes="all",
         horizontal_spacing=0.03,
-        vertical_spacing=0.5 / (rows + 2),
+        # Room between rows for the sessions under a panel and the title over the next.
+        vertical_spacing=90 / (PANEL_HEIGHT * rows - 10),
     )
     for index, group in enumerate(groups):
         cell = {"row": index // columns + 1, "col": index % columns + 1}
@@ -236,14 +238,14 @@ def _panels(
     first, last = float(sessions.min()), float(sessions.max())
     figure.update_xaxes(
         showticklabels=True,
-        tickfont={"size": 11},
+        tickfont={"size": 12},
         range=[first - 0.5, last + 0.5],
         tick0=first,
         dtick=max(1, math.ceil((last - first + 1) / 6)),
     )
-    figure.update_yaxes(tickfont={"size": 11})
+    figure.update_yaxes(tickfont={"size": 12})
     figure.update_annotations(font={"size": 14})  # the panels' titles
-    figure.update_layout(height=230 * rows + 190)
+    figure.update_layout(height=PANEL_HEIGHT * rows + 190)
     return figure
 
 
@@ -342,7 +344,7 @@ def session_means_chart(
         figure.update_layout(xaxis_title=None, yaxis_title=None)
         figure.add_annotation(
             text="Session", showarrow=False, xref="paper", yref="paper", x=0.5, y=0,
-            yshift=-40, font={"size": 15},
+            yanchor="top", yshift=-26, font={"size": 15},
         )  # fmt: skip
         figure.add_annotation(
             text=scale_name, showarrow=False, xref="paper", yref="paper", x=0, y=0.5,
@@ -551,9 +553,19 @@ def category_bars(counts: pd.DataFrame) -> go.Figure:
                 x=rows["group"].astype(str),
                 y=rows["count"],
                 name=category,
-                marker={"color": colour, "pattern": {"shape": _PATTERNS.get(category, "")}},
+                # A faint pattern still tells the categories apart in greyscale, and leaves
+                # the number written over it legible.
+                marker={
+                    "color": colour,
+                    "pattern": {
+                        "shape": _PATTERNS.get(category, ""),
+                        "fgopacity": 0.4,
+                        "solidity": 0.15,
+                    },
+                },
                 text=rows["count"],
                 textposition="inside",
+                textfont={"color": "#111111"},
                 # Level numbers; a segment too thin for its number shows none (hover has it)
                 # instead of a number turned on its side.
                 textangle=0,
