@@ -437,8 +437,10 @@ def attendance_heatmap(attendance: pd.DataFrame) -> go.Figure:
     # other one), each row tall enough for its label, over the title and legend margins.
     figure.update_yaxes(tickmode="array", tickvals=members, ticktext=members, autorange="reversed")
     figure.update_xaxes(dtick=1)
-    figure.update_layout(height=max(320, ROW_HEIGHT * len(table) + 230))
-    return _layout(figure, "Attendance (✓ present, – absent)", "Session", "Member")
+    figure.update_layout(height=max(300, ROW_HEIGHT * len(table) + 170))
+    _layout(figure, "Attendance (✓ present, – absent)", "Session", "Member")
+    figure.update_layout(margin={"b": 70})  # no legend under a heatmap
+    return figure
 
 
 #: Pixels per row of a heatmap that labels every row.
