@@ -3,17 +3,16 @@
 import streamlit as st
 
 from charts import attendance_heatmap, good_things_profile, item_heatmap, session_means_chart
-from charts.figures import FEW_ANSWERS
+from charts.figures import FEW_ANSWERS, session_means_words
 from services import analyses, catalog, published, readings
 from ui import dashboard
 from ui import state as keys
 
 st.title("Mutuality over time")
 scope, scale = dashboard.filters(use="per-session")
-lines = "" if scope.publishes() else " over each member's own line (faint)"
 st.caption(
-    f"Session by session: the group's mean with its 95% confidence band{lines}, which of "
-    "the five good things grow, and who came."
+    "Session by session: each group's mean with its 95% confidence band, which of the five "
+    "good things grow, and who came."
 )
 view = dashboard.over_time(scope, scale)
 if view.means.empty:
@@ -28,11 +27,12 @@ dashboard.reading(view.reading)
 scale_name = catalog.instrument_by_id(scope.instrument).scale(scale).name
 
 means = view.means[["group", "session", "n", "mean", "sd", "ci_low", "ci_high"]]
+drawn_means, drawn_overall = published.drawn(view.means), published.drawn(view.overall)
 figure = session_means_chart(
-    published.drawn(view.means),
+    drawn_means,
     view.trajectories,
     scale_name=scale_name,
-    overall=published.drawn(view.overall),
+    overall=drawn_overall,
     y_range=view.score_range,
 )
 dashboard.chart(figure, means, "mean-per-session")
@@ -46,9 +46,14 @@ few = (
     "of answers (n=2): its mean and band rest on very few members, and a band may run off "
     "the scale."
 )
+drawn = session_means_words(
+    drawn_means["group"].nunique(),
+    members=not view.trajectories.empty,
+    overall=drawn_overall is not None and not drawn_overall.empty,
+)
 st.caption(
-    f"The axis shows the whole scale ({low:g} to {high:g}).{few} Point at a session to see "
-    "how many answered."
+    f"{drawn} The axis shows the whole scale ({low:g} to {high:g}).{few} Point at a session "
+    "to see how many answered."
 )
 
 st.subheader("Trend: mixed model")

@@ -6,9 +6,12 @@ labels), so it reads in greyscale print and for colour-blind viewers.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -68,12 +71,22 @@ def _band_and_line(
     *,
     colour: str | None = None,
     few: int = FEW_ANSWERS,
+    cell: dict | None = None,
+    name: str | None = None,
+    showlegend: bool = True,
+    marker_size: int = 9,
 ) -> None:
+    """A group's 95% CI band and its mean line with a marker per session.
+
+    `cell` is the panel (``{"row": 1, "col": 2}``) of a figure of small multiples; `name`
+    the legend entry when it is not `label` (which the hover names).
+    """
     rows = rows.sort_values("session")
     colour = colour or PALETTE[index % len(PALETTE)]
     symbol = SYMBOLS[index % len(SYMBOLS)]
     n = rows["n"] if "n" in rows else pd.Series(np.nan, index=rows.index)
     small = (n < few).to_numpy()
+    cell = cell or {}
     figure.add_trace(
         go.Scatter(
             x=pd.concat([rows["session"], rows["session"][::-1]]),
@@ -85,7 +98,8 @@ def _band_and_line(
             hoverinfo="skip",
             showlegend=False,
             name=f"{label} 95% CI",
-        )
+        ),
+        **cell,
     )
     figure.add_trace(
         go.Scatter(
@@ -96,7 +110,7 @@ def _band_and_line(
             # Open markers and an "n=2" label where few answered: not colour alone.
             marker={
                 "symbol": [f"{symbol}-open" if s else symbol for s in small],
-                "size": 9,
+                "size": marker_size,
                 "line": {"color": colour, "width": 2},
             },
             text=[f"n={v:g}" if s else "" for v, s in zip(n, small, strict=True)],
@@ -107,9 +121,132 @@ def _band_and_line(
                 "n = %{customdata[0]}<br>95% CI %{customdata[1]:.2f} to %{customdata[2]:.2f}"
                 "<extra></extra>"
             ),
-            name=label,
-        )
+            name=name or label,
+            legendgroup=name,
+            showlegend=showlegend,
+        ),
+        **cell,
     )
+
+
+#: The most groups drawn as one panel each (small multiples); with more, one chart of the
+#: groups' means (`session_means_chart`).
+MAX_PANELS = 12
+#: Panels per row of the small multiples, and the pixels of height each row adds.
+PANEL_COLUMNS = 4
+PANEL_HEIGHT = 240
+
+
+def session_means_layout(n_groups: int, max_groups: int = MAX_PANELS) -> str:
+    """How `session_means_chart` draws `n_groups` groups.
+
+    ``"one"``: one group (or none named), its mean and band over its members' own lines;
+    ``"panels"``: one panel per group on a shared axis; ``"means"``: more groups than
+    `max_groups`, each group's mean a faint line under all groups' mean with its band.
+    """
+    if n_groups <= 1:
+        return "one"
+    return "panels" if n_groups <= max_groups else "means"
+
+
+def session_means_words(
+    n_groups: int, *, members: bool, max_groups: int = MAX_PANELS, overall: bool = True
+) -> str:
+    """A sentence saying what `session_means_chart` draws, for the caption beside it.
+
+    Parameters
+    ----------
+    n_groups
+        Groups in the chart's ``means``.
+    members
+        Whether members' own lines are given (staff see them; a chart fit to publish
+        has none).
+    overall
+        Whether all groups' mean per session is given (``overall``).
+    """
+    layout = session_means_layout(n_groups, max_groups)
+    if layout == "one":
+        lines = " over each member's own line (faint)" if members else ""
+        return f"The chart draws the group's mean per session with its 95% confidence band{lines}."
+    if layout == "panels":
+        reference = (
+            ", and all groups together as a grey dotted line to compare with" if overall else ""
+        )
+        return (
+            f"The chart draws one panel per group ({n_groups} groups), each with the group's "
+            f"mean per session and its 95% confidence band on one shared axis{reference}. "
+            "Choose one group in the sidebar to see its members' own lines."
+        )
+    return (
+        f"With more than {max_groups} groups ({n_groups} here) the chart draws each group's "
+        "mean as a faint line under all groups' mean with its 95% confidence band. Choose a "
+        "program or a group in the sidebar to see one panel per group or members' own lines."
+    )
+
+
+def _panels(
+    figure_means: pd.DataFrame,
+    groups: list,
+    overall: pd.DataFrame | None,
+    *,
+    few: int,
+) -> go.Figure:
+    """One panel per group, on shared axes: the group's band and mean, all groups dotted."""
+    columns = min(PANEL_COLUMNS, len(groups))
+    rows = -(-len(groups) // columns)
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[str(g) for g in groups],
+        shared_xaxes="all",
+        shared_yaxes="all",
+        horizontal_spacing=0.03,
+        # Room between rows for the sessions under a panel and the title over the next.
+        vertical_spacing=90 / (PANEL_HEIGHT * rows - 10),
+    )
+    for index, group in enumerate(groups):
+        cell = {"row": index // columns + 1, "col": index % columns + 1}
+        if overall is not None and not overall.empty:
+            reference = overall.sort_values("session")
+            figure.add_trace(
+                go.Scatter(
+                    x=reference["session"],
+                    y=reference["mean"],
+                    mode="lines",
+                    line={"color": "#777777", "width": 1.5, "dash": "dot"},
+                    name="all groups' mean",
+                    legendgroup="all groups' mean",
+                    showlegend=index == 0,
+                    hoverinfo="skip",
+                ),
+                **cell,
+            )
+        _band_and_line(
+            figure,
+            figure_means[figure_means["group"] == group],
+            str(group),
+            0,
+            few=few,
+            cell=cell,
+            name="group's mean (band: 95% CI)",
+            showlegend=index == 0,
+            marker_size=6,
+        )
+    # Every panel shows its sessions, on the same range: a reader of the top row need not
+    # look down a column, and session 5 sits at the same place in every panel.
+    sessions = pd.to_numeric(figure_means["session"])
+    first, last = float(sessions.min()), float(sessions.max())
+    figure.update_xaxes(
+        showticklabels=True,
+        tickfont={"size": 12},
+        range=[first - 0.5, last + 0.5],
+        tick0=first,
+        dtick=max(1, math.ceil((last - first + 1) / 6)),
+    )
+    figure.update_yaxes(tickfont={"size": 12})
+    figure.update_annotations(font={"size": 14})  # the panels' titles
+    figure.update_layout(height=PANEL_HEIGHT * rows + 190)
+    return figure
 
 
 def session_means_chart(
@@ -119,36 +256,48 @@ def session_means_chart(
     scale_name: str = "Score",
     max_trajectories: int = 200,
     overall: pd.DataFrame | None = None,
-    max_groups: int = 8,
+    max_groups: int = MAX_PANELS,
     y_range: tuple[float, float] | None = None,
     few: int = FEW_ANSWERS,
 ) -> go.Figure:
-    """Group mean per session with a 95% CI band, over faint individual trajectories.
+    """Group mean per session with a 95% CI band: one group, a panel per group, or many.
+
+    One group (or ``means`` without ``group``): its mean and band over its members' faint
+    lines. Two to `max_groups` groups: one small panel per group on a shared y-axis, with
+    all groups' mean (`overall`) dotted in each, and no members' lines (a hundred of them
+    and eight bands in one chart were a tangle). More groups: one chart, each group's mean
+    a faint line under `overall` with its band. `session_means_words` says which, in words.
 
     Parameters
     ----------
     means
         Columns ``session``, ``mean``, ``ci_low``, ``ci_high`` and optionally ``group``
-        (one line and band per group).
+        and ``n``.
     trajectories
-        Optional columns ``member``, ``session``, ``score``: one faint line per member. At most
-        `max_trajectories` members are drawn, so the browser gets a bounded number of points.
+        Optional columns ``member``, ``session``, ``score``: one faint line per member, drawn
+        for one group only. At most `max_trajectories` members are drawn, so the browser gets
+        a bounded number of points.
     overall
         Optional mean per session of all groups together (same columns, no ``group``).
     max_groups
-        With more groups than this (a whole program), each group's mean is a faint line
-        without its band and `overall`, when given, is drawn with its band: a few traces in
-        all, however many groups, and a chart a reader can still follow.
+        The most groups drawn as panels (`MAX_PANELS`).
     y_range
         The scale's lowest and highest possible score (``measures.score_range``): the y-axis
-        stays on it, so a wide band of a session with two answers is drawn as it is but
-        cannot stretch the axis beyond the scale.
+        (of every panel) stays on it, so a wide band of a session with two answers is drawn
+        as it is but cannot stretch the axis beyond the scale.
     few
         Sessions with fewer answers (``n`` column of `means`) than this get an open marker
         and an ``n=2`` label; every point's hover shows its n and CI.
     """
-    figure = go.Figure()
-    if trajectories is not None and not trajectories.empty:
+    groups = means["group"].drop_duplicates().tolist() if "group" in means else [None]
+    layout = session_means_layout(len(groups), max_groups)
+    title = f"{scale_name}: mean per session (95% CI)"
+    if layout == "panels":
+        figure = _panels(means, groups, overall, few=few)
+        title = f"{scale_name}: mean per session in each group (95% CI)"
+    else:
+        figure = go.Figure()
+    if layout == "one" and trajectories is not None and not trajectories.empty:
         members = trajectories["member"].drop_duplicates()
         if len(members) > max_trajectories:
             members = members.sample(max_trajectories, random_state=1)
@@ -165,8 +314,7 @@ def session_means_chart(
                 hoverinfo="skip",
             )
         )
-    groups = means["group"].drop_duplicates().tolist() if "group" in means else [None]
-    if len(groups) > max_groups:
+    if layout == "means":
         x, y = _gapped_lines(means, "group", "session", "mean")
         figure.add_trace(
             go.Scatter(
@@ -180,17 +328,32 @@ def session_means_chart(
         )
         if overall is not None and not overall.empty:
             _band_and_line(figure, overall, "all groups", 0, colour=PALETTE[5], few=few)
-    else:
-        for index, group in enumerate(groups):
-            rows = means if group is None else means[means["group"] == group]
-            label = "all members" if group is None else str(group)
-            _band_and_line(figure, rows, label, index, few=few)
-    figure.update_xaxes(dtick=1)
+    elif layout == "one":
+        group = groups[0]
+        rows = means if group is None else means[means["group"] == group]
+        _band_and_line(figure, rows, "all members" if group is None else str(group), 0, few=few)
+    if layout != "panels":
+        figure.update_xaxes(dtick=1)
     if y_range is not None:
         low, high = y_range
         margin = (high - low) * 0.04  # room for a marker on the scale's edge
         figure.update_yaxes(range=[low - margin, high + margin])
-    return _layout(figure, f"{scale_name}: mean per session (95% CI)", "Session", scale_name)
+    _layout(figure, title, "Session", scale_name)
+    if layout == "panels":
+        # Axis titles once for the grid, not under and beside every panel.
+        figure.update_layout(xaxis_title=None, yaxis_title=None)
+        figure.add_annotation(
+            text="Session", showarrow=False, xref="paper", yref="paper", x=0.5, y=0,
+            yanchor="top", yshift=-26, font={"size": 15},
+        )  # fmt: skip
+        figure.add_annotation(
+            text=scale_name, showarrow=False, xref="paper", yref="paper", x=0, y=0.5,
+            xshift=-50, textangle=-90, font={"size": 15},
+        )  # fmt: skip
+        # The legend under the "Session" title, at the same distance whatever the rows.
+        plot_height = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
+        figure.update_layout(legend={"y": -70 / plot_height})
+    return figure
 
 
 def good_things_profile(profile: pd.DataFrame) -> go.Figure:
@@ -269,8 +432,19 @@ def attendance_heatmap(attendance: pd.DataFrame) -> go.Figure:
             zmax=1,
         )
     )
-    figure.update_layout(height=max(300, 22 * len(table) + 120))
-    return _layout(figure, "Attendance (✓ present, – absent)", "Session", "Member")
+    members = [str(i) for i in table.index]
+    # Every member's code on the y-axis (Plotly thins crowded category labels to every
+    # other one), each row tall enough for its label, over the title and legend margins.
+    figure.update_yaxes(tickmode="array", tickvals=members, ticktext=members, autorange="reversed")
+    figure.update_xaxes(dtick=1)
+    figure.update_layout(height=max(300, ROW_HEIGHT * len(table) + 170))
+    _layout(figure, "Attendance (✓ present, – absent)", "Session", "Member")
+    figure.update_layout(margin={"b": 70})  # no legend under a heatmap
+    return figure
+
+
+#: Pixels per row of a heatmap that labels every row.
+ROW_HEIGHT = 26
 
 
 def jacobson_plot(
@@ -381,12 +555,26 @@ def category_bars(counts: pd.DataFrame) -> go.Figure:
                 x=rows["group"].astype(str),
                 y=rows["count"],
                 name=category,
-                marker={"color": colour, "pattern": {"shape": _PATTERNS.get(category, "")}},
+                # A faint pattern still tells the categories apart in greyscale, and leaves
+                # the number written over it legible.
+                marker={
+                    "color": colour,
+                    "pattern": {
+                        "shape": _PATTERNS.get(category, ""),
+                        "fgopacity": 0.4,
+                        "solidity": 0.15,
+                    },
+                },
                 text=rows["count"],
                 textposition="inside",
+                textfont={"color": "#111111"},
+                # Level numbers; a segment too thin for its number shows none (hover has it)
+                # instead of a number turned on its side.
+                textangle=0,
+                insidetextanchor="middle",
             )
         )
-    figure.update_layout(barmode="stack")
+    figure.update_layout(barmode="stack", uniformtext={"minsize": 12, "mode": "hide"})
     return _layout(figure, "Reliable change by group", "Group", "Members")
 
 

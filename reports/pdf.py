@@ -45,6 +45,7 @@ from reportlab.platypus import (  # noqa: E402
     TableStyle,
 )
 
+from measures import score_range  # noqa: E402
 from privacy.suppression import MIN_CELL_SIZE, Suppressor  # noqa: E402
 from reports.content import (  # noqa: E402
     METHOD_NAMES,
@@ -370,7 +371,18 @@ def _change(content: ReportContent, suppressor: Suppressor) -> list:
     return story
 
 
-def _sessions_figure(sessions: pd.DataFrame, scale_name: str, trend) -> object:
+def _sessions_figure(
+    sessions: pd.DataFrame,
+    scale_name: str,
+    trend,
+    y_range: tuple[float, float] | None = None,
+) -> object:
+    """Mean per session with its 95% CI band and the mixed-model trend (a matplotlib figure).
+
+    `y_range` is the scale's lowest and highest possible score (``measures.score_range``):
+    the y-axis then runs over the whole scale, as the text beside the chart says, so a
+    change of 0.3 points does not look like a climb from the floor to the ceiling.
+    """
     figure, axes = plt.subplots(figsize=(7.0, 3.6))
     axes.fill_between(
         sessions["session"],
@@ -402,6 +414,10 @@ def _sessions_figure(sessions: pd.DataFrame, scale_name: str, trend) -> object:
     axes.set_xlabel("Session", fontsize=10)
     axes.set_ylabel(f"{scale_name} (mean)", fontsize=10)
     axes.set_xticks(sessions["session"])
+    if y_range is not None:
+        low, high = y_range
+        margin = (high - low) * 0.04  # room for a marker on the scale's edge
+        axes.set_ylim(low - margin, high + margin)
     axes.grid(color="#EEEEEE", linewidth=0.6)
     axes.legend(fontsize=8.5, frameon=False, loc="best")
     return figure
@@ -426,6 +442,7 @@ def _sessions(content: ReportContent, suppressor: Suppressor) -> list:
         problems = "; ".join(t.problem for t in content.trends if t.problem)
         return story + [Paragraph(_text(f"Not computed: {problems}"), BODY)]
     r = first.result
+    low, high = score_range(content.instrument, first.scale)
     sessions = r.sessions
     hidden = sessions["n"] < suppressor.min_cell_size
     shown = sessions[~hidden]
@@ -444,7 +461,7 @@ def _sessions(content: ReportContent, suppressor: Suppressor) -> list:
     story.append(
         Paragraph(
             f"Mean {_text(first.scale_name)} at each session with its 95% confidence "
-            f"interval. {model}",
+            f"interval, on the whole scale ({low:g} to {high:g}). {model}",
             BODY,
         )
     )
@@ -460,7 +477,8 @@ def _sessions(content: ReportContent, suppressor: Suppressor) -> list:
             )
         )
     if len(shown) >= 2:
-        story.append(_figure_image(_sessions_figure(shown, first.scale_name, r), PAGE_WIDTH))
+        figure = _sessions_figure(shown, first.scale_name, r, y_range=(low, high))
+        story.append(_figure_image(figure, PAGE_WIDTH))
     rows = []
     for _, s in sessions.iterrows():
         n = int(s["n"])

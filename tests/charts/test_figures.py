@@ -12,29 +12,84 @@ from charts import (
     jacobson_plot,
     session_means_chart,
 )
+from charts.figures import MAX_PANELS, session_means_layout, session_means_words
+
+TWO_GROUPS = pd.DataFrame(
+    {
+        "group": ["A", "A", "B", "B"],
+        "session": [1, 2, 1, 2],
+        "mean": [3.0, 3.2, 2.8, 3.1],
+        "ci_low": [2.7, 2.9, 2.5, 2.8],
+        "ci_high": [3.3, 3.5, 3.1, 3.4],
+    }
+)
+TRAJECTORIES = pd.DataFrame(
+    {"member": ["m1", "m1", "m2", "m2"], "session": [1, 2, 1, 2], "score": [3, 4, 2, 3]}
+)
 
 
-def test_session_means_chart_draws_band_line_and_trajectories_per_group():
-    means = pd.DataFrame(
-        {
-            "group": ["A", "A", "B", "B"],
-            "session": [1, 2, 1, 2],
-            "mean": [3.0, 3.2, 2.8, 3.1],
-            "ci_low": [2.7, 2.9, 2.5, 2.8],
-            "ci_high": [3.3, 3.5, 3.1, 3.4],
-        }
-    )
-    trajectories = pd.DataFrame(
-        {"member": ["m1", "m1", "m2", "m2"], "session": [1, 2, 1, 2], "score": [3, 4, 2, 3]}
-    )
-    figure = session_means_chart(means, trajectories, scale_name="Mutuality")
+def test_session_means_chart_draws_one_groups_band_and_line_over_its_members():
+    # Issue 12 item 7 changed this test: members' lines are drawn for one group only (with
+    # two groups the chart is now one panel per group, below), so it has one group.
+    one = TWO_GROUPS[TWO_GROUPS["group"] == "A"]
+    figure = session_means_chart(one, TRAJECTORIES, scale_name="Mutuality")
     names = [trace.name for trace in figure.data]
-    assert names == ["individual members", "A 95% CI", "A", "B 95% CI", "B"]
+    assert names == ["individual members", "A 95% CI", "A"]
     # the band goes up along ci_high and back along ci_low
     assert list(figure.data[1].y) == [3.3, 3.5, 2.9, 2.7]
-    # different groups differ in marker shape, not only colour
-    assert figure.data[2].marker.symbol != figure.data[4].marker.symbol
     assert "Mutuality" in figure.layout.title.text
+
+
+def test_groups_are_one_panel_each_on_the_whole_scale_without_members_lines():
+    overall = pd.DataFrame(
+        {"session": [1, 2], "mean": [2.9, 3.15], "ci_low": [2.7, 2.9], "ci_high": [3.1, 3.4]}
+    )
+    figure = session_means_chart(
+        TWO_GROUPS, TRAJECTORIES, overall=overall, y_range=(1.0, 5.0), scale_name="Mutuality"
+    )
+    assert [a.text for a in figure.layout.annotations][:2] == ["A", "B"]  # panel titles
+    assert figure.layout.xaxis2.domain[0] > figure.layout.xaxis.domain[1]  # side by side
+    assert "individual members" not in [t.name for t in figure.data]
+    assert {t.xaxis for t in figure.data} == {"x", "x2"}
+    # One shared y-axis over the whole 1-5 scale (plus room for a marker on its edge).
+    assert figure.layout.yaxis2.matches == "y"
+    assert list(figure.layout.yaxis.range) == pytest.approx([0.84, 5.16])
+    # Each panel: all groups' mean (dotted), the group's band and its mean with markers.
+    panel_a = [t for t in figure.data if t.xaxis == "x"]
+    assert [t.line.dash for t in panel_a] == ["dot", None, "solid"]
+    assert panel_a[2].mode == "lines+markers" and list(panel_a[2].y) == [3.0, 3.2]
+    # One legend entry per kind of line, not one per panel.
+    assert [t.name for t in figure.data if t.showlegend is not False] == [
+        "all groups' mean",
+        "group's mean (band: 95% CI)",
+    ]
+
+
+def test_eight_groups_are_a_four_by_two_grid_and_thirteen_fall_back_to_one_chart():
+    def groups(count: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"group": [f"G{g:02d}" for g in range(count) for _ in (1, 2)],
+             "session": [1, 2] * count, "mean": 3.0, "ci_low": 2.5, "ci_high": 3.5}
+        )  # fmt: skip
+
+    eight = session_means_chart(groups(8), TRAJECTORIES)
+    axes = [k for k in eight.layout.to_plotly_json() if k.startswith("xaxis")]
+    assert len(axes) == 8
+    assert eight.layout.xaxis5.domain == eight.layout.xaxis.domain  # second row, first column
+    assert eight.layout.height >= 600  # two rows of readable panels
+    assert session_means_layout(8) == "panels"
+    assert session_means_layout(MAX_PANELS + 1) == "means" == session_means_layout(30)
+    thirteen = session_means_chart(groups(13), TRAJECTORIES)
+    assert [t.name for t in thirteen.data] == ["each group's mean (13 groups)"]
+
+
+def test_the_words_say_what_the_chart_draws():
+    assert "over each member's own line" in session_means_words(1, members=True)
+    assert "member" not in session_means_words(1, members=False)
+    panels = session_means_words(8, members=True)
+    assert panels.startswith("The chart draws one panel per group (8 groups)")
+    assert "grey dotted line" in panels
+    assert "With more than 12 groups (20 here)" in session_means_words(20, members=True)
 
 
 def test_trajectories_are_capped_so_the_browser_gets_bounded_points():
@@ -100,6 +155,21 @@ def test_attendance_heatmap_writes_marks_so_colour_is_not_the_only_cue():
     assert figure.data[0].text.tolist() == [["✓", "–"], ["✓", "✓"]]
 
 
+def test_attendance_heatmap_labels_every_member_in_rows_tall_enough():
+    # A group of 14 (the demo's PR-A): Plotly's automatic ticks labelled every other member.
+    codes = [f"PR-A-{m:02d}" for m in range(1, 15)]
+    attendance = pd.DataFrame(
+        {"member": [c for c in codes for _ in range(12)], "session": list(range(1, 13)) * 14,
+         "present": True}
+    )  # fmt: skip
+    figure = attendance_heatmap(attendance)
+    assert figure.layout.yaxis.tickmode == "array"
+    assert list(figure.layout.yaxis.ticktext) == codes == list(figure.layout.yaxis.tickvals)
+    plot_height = figure.layout.height - figure.layout.margin.t - figure.layout.margin.b
+    assert plot_height / len(codes) >= 22  # room for a 15 px label per row
+    assert figure.layout.yaxis.autorange == "reversed"  # the first member on top
+
+
 def test_category_bars_forest_profile_and_item_heatmap_show_their_numbers():
     counts = pd.DataFrame(
         {
@@ -111,6 +181,9 @@ def test_category_bars_forest_profile_and_item_heatmap_show_their_numbers():
     bars = category_bars(counts)
     assert [t.name for t in bars.data] == ["improved", "unchanged"]
     assert list(bars.data[0].y) == [4, 2]
+    # A segment too thin for its number hides it, never turns it on its side.
+    assert all(t.textangle == 0 for t in bars.data)
+    assert bars.layout.uniformtext.mode == "hide" and bars.layout.uniformtext.minsize >= 10
 
     effects = pd.DataFrame(
         {"label": ["A", "B"], "estimate": [0.5, 0.2], "ci_low": [0.1, -0.3], "ci_high": [0.9, 0.7],

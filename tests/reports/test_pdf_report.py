@@ -15,6 +15,7 @@ from analysis.groups import group_means
 from ingest import read_responses
 from measures import score
 from privacy.suppression import Suppressor
+from reports import pdf
 from reports.content import report_content
 from reports.pdf import write_pdf_report
 from tests.conftest import unavailable
@@ -124,6 +125,28 @@ def test_session_means_and_slope_are_printed(tiny, tmp_path):
     assert f"estimates a change of {trend.slope:.3f} points per session" in text
     first = trend.sessions.iloc[0]
     assert f"1 {int(first['n'])} {first['mean']:.2f} {first['ci_low']:.2f} to" in text
+
+
+def test_the_sessions_chart_runs_over_the_whole_scale_as_the_text_says(tiny, tmp_path, monkeypatch):
+    # The tiny instrument's scale is 1-5 and its means lie near 3: the old axis ran from
+    # about 2.8 to 3.6, so a change of a few tenths looked like a climb to the ceiling.
+    _, _, content = tiny
+    trend = content.trends[0].result
+    figure = pdf._sessions_figure(trend.sessions, "Tiny total", trend, y_range=(1.0, 5.0))
+    assert figure.axes[0].get_ylim() == pytest.approx((0.84, 5.16))
+    # The report draws it so: every sessions chart it embeds is on the scale's range.
+    drawn = []
+    embed = pdf._figure_image
+    monkeypatch.setattr(
+        pdf, "_figure_image", lambda f, width: drawn.append(f.axes[0].get_ylim()) or embed(f, width)
+    )
+    path = tmp_path / "scale.pdf"
+    write_pdf_report(content, path)
+    assert pytest.approx((0.84, 5.16)) in drawn
+    assert "on the whole scale (1 to 5)" in pdf_text(path)
+    pages = render(path, tmp_path, resolution=80)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pages[-1], ARTIFACTS / "pdf-sessions-page.png")  # for a person to look at
 
 
 def test_suppressor_counts():
