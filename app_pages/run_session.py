@@ -9,8 +9,8 @@ import time
 import streamlit as st
 
 from measures import load_instrument
-from services import selection, sessions
-from ui import access, kiosk_lock, staff_gate
+from services import repairs, selection, sessions
+from ui import access, dashboard, kiosk_lock, staff_gate
 from ui import state as keys
 from ui.room import join_url, lan_address, new_join_code, qr_png
 from ui.strings import LANGUAGES
@@ -156,15 +156,17 @@ if not roster.members:
 else:
     with st.form(f"attendance_{session_id}"):
         st.caption("Tick everyone who is here today, then save.")
-        columns = st.columns(4)
         ticks = {}
-        for index, code in enumerate(roster.members):
-            with columns[index % 4]:
-                ticks[code] = st.checkbox(
-                    code,
-                    value=roster.attendance.get(code, False),
-                    key=f"{keys.W_ATTENDANCE}_{session_id}_{code}",
-                )
+        # Row by row, so a phone (where columns stack) lists the codes in order too.
+        for start in range(0, len(roster.members), 4):
+            row = st.columns(4)
+            for column, code in zip(row, roster.members[start : start + 4], strict=False):
+                with column:
+                    ticks[code] = st.checkbox(
+                        code,
+                        value=roster.attendance.get(code, False),
+                        key=f"{keys.W_ATTENDANCE}_{session_id}_{code}",
+                    )
         if st.form_submit_button("Save attendance", icon=":material/how_to_reg:"):
             try:
                 sessions.take_attendance(url, session, ticks)
@@ -182,6 +184,25 @@ else:
         )
     else:
         st.caption("No attendance recorded for this session yet.")
+    waiting = repairs.waiting_in_group(
+        dashboard.repairs(url, selection.data_version(url), user),
+        program_name,
+        group_name,
+        roster.attendance,
+    )
+    if len(waiting):
+        here = "here today" if roster.attendance else "in this group"
+        lines = [
+            f"- **{row.member}**: since session {row.session} "
+            f"({'chronic' if row.kind == 'chronic' else 'a sharp drop'}), "
+            f"{repairs.STATUS_WORDS[row.status].lower()}"
+            for row in waiting.itertuples(index=False)
+        ]
+        st.warning(
+            f"**Before you start: open disconnections of members {here}.** A word with each "
+            "of them, or an invitation to say more, can start the repair.\n\n" + "\n".join(lines),
+            icon=":material/healing:",
+        )
 
 with st.form(f"new_member_{session_id}", clear_on_submit=True):
     new_code = st.text_input(

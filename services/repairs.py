@@ -25,7 +25,7 @@ from analysis.repairs import (
     DEFAULT_WINDOW,
     RECORD_COLUMNS,
     STEPS,
-    UNDECIDED,  # noqa: F401 - the pages read it from here
+    UNDECIDED,
     follow_disconnections,
     summary,
 )
@@ -345,6 +345,36 @@ def next_step(record) -> str:
             "reconnected; keep the door open meanwhile."
         )
     return advice
+
+
+def waiting_in_group(
+    view: RepairsView, program: str | None, group: str, present: dict[str, bool]
+) -> pd.DataFrame:
+    """The group's members with a disconnection still followed, those present first.
+
+    `present`: the session's attendance (code -> here); with none recorded, every such
+    member is listed. Columns: member, session (where it began), kind, status, here.
+    """
+    records = view.records
+    if records.empty:
+        return pd.DataFrame(columns=["member", "session", "kind", "status", "here"])
+    mine = records[
+        (records["group"] == group)
+        & (records["program"].map(_text) == program)
+        & records["status"].isin(UNDECIDED)
+        & records["member"].notna()
+    ]
+    if present:
+        mine = mine.loc[mine["member"].map(lambda m: bool(present.get(m, False))).astype(bool)]
+    return pd.DataFrame(
+        {
+            "member": mine["member"],
+            "session": mine["session"].astype(int),
+            "kind": mine["kind"],
+            "status": mine["status"],
+            "here": mine["member"].map(lambda m: present.get(m)),
+        }
+    ).reset_index(drop=True)
 
 
 def records_table(records: pd.DataFrame) -> pd.DataFrame:

@@ -40,3 +40,22 @@ def test_recording_a_repair_attempt_changes_the_status_and_keeps_the_note(demo_u
     row = after[(after["Member"] == first["Member"]) & (after["Group"] == first["Group"])]
     assert row["Status"].tolist() == ["Repair attempted"]
     assert row["What was tried"].tolist() == ["Owned a misstep"]
+
+
+def test_run_a_session_reminds_of_open_disconnections_of_members_present(demo_url):  # noqa: F811
+    from services.selection import visible_groups
+
+    groups = visible_groups(demo_url)
+    sr_a = int(groups.loc[groups["name"] == "SR-A", "id"].iloc[0])
+    at = open_page("run_session", state={keys.RUN_GROUP_ID: sr_a})
+    reminders = [w.value for w in at.warning if "Before you start" in w.value]
+    assert len(reminders) == 1
+    assert "SR-A-05" in reminders[0] and "here today" in reminders[0]
+    # Members of other groups are never named here.
+    assert "PR-A" not in reminders[0]
+
+
+def test_attendance_codes_read_in_order_row_by_row(demo_url):  # noqa: F811
+    at = open_page("run_session")
+    codes = [c.label for c in at.checkbox if c.key and c.key.startswith(keys.W_ATTENDANCE)]
+    assert codes == sorted(codes)
