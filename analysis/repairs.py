@@ -250,6 +250,59 @@ def summary(records: pd.DataFrame) -> dict:
     }
 
 
+def by_group(records: pd.DataFrame) -> pd.DataFrame:
+    """Per group: disconnections, share reconnected, check-ins to reconnect, unrepaired.
+
+    Unrepaired are those still disconnected, not seen since, or left.
+
+    Columns: ``group``, ``members``, ``disconnections``, ``reconnected``,
+    ``share_reconnected`` (of those decided: reconnected, still disconnected, not seen or
+    left; nan when none is), ``median_sessions_to_reconnect``, ``unrepaired``, ``open``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"group": ["G", "G", "G"], "member": ["A", "A", "B"],
+    ...     "status": ["reconnected", "still_disconnected", "open"],
+    ...     "sessions_to_reconnect": [2, None, None]})
+    >>> row = by_group(frame).iloc[0]
+    >>> int(row["members"]), int(row["disconnections"]), float(row["share_reconnected"])
+    (2, 3, 0.5)
+    """
+    columns = [
+        "group",
+        "members",
+        "disconnections",
+        "reconnected",
+        "share_reconnected",
+        "median_sessions_to_reconnect",
+        "unrepaired",
+        "open",
+    ]
+    rows = []
+    for group, part in records.groupby(records["group"].astype(object), dropna=False, sort=True):
+        status = part["status"]
+        decided = int(status.isin(OUTCOMES).sum())
+        reconnected = int((status == "reconnected").sum())
+        to_reconnect = pd.to_numeric(
+            part.loc[status == "reconnected", "sessions_to_reconnect"], errors="coerce"
+        ).dropna()
+        rows.append(
+            {
+                "group": group,
+                "members": int(part["member"].dropna().nunique()),
+                "disconnections": len(part),
+                "reconnected": reconnected,
+                "share_reconnected": reconnected / decided if decided else math.nan,
+                "median_sessions_to_reconnect": (
+                    float(to_reconnect.median()) if len(to_reconnect) else math.nan
+                ),
+                "unrepaired": decided - reconnected,
+                "open": int(status.isin(UNDECIDED).sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
 # The acute records -------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import forest_plot
-from services import analyses, published
+from services import analyses, published, repairs
 from ui import dashboard
 from ui import state as keys
 
@@ -43,3 +43,16 @@ st.dataframe(
         c: st.column_config.NumberColumn(format="%.2f") for c in ("mean", "sd", "ci_low", "ci_high")
     },
 )
+
+st.subheader("Disconnections and repair")
+url, version = dashboard.database()
+repair = dashboard.repairs(url, version, scope.user, program=scope.program, group=scope.group)
+if repair.groups.empty:
+    st.caption("No disconnection in the chosen program and group.")
+else:
+    st.caption(
+        "Every disconnection is followed until the member's check-in comes back "
+        f"(within {repair.window} check-in(s)) or does not. Left unrepaired: still "
+        "disconnected, not seen since, or left the group."
+    )
+    st.dataframe(repairs.groups_table(repair, scope.publishes()), hide_index=True)

@@ -26,6 +26,7 @@ from analysis.repairs import (
     RECORD_COLUMNS,
     STEPS,
     UNDECIDED,
+    by_group,
     follow_disconnections,
     summary,
 )
@@ -74,6 +75,8 @@ class RepairsView:
     window: int
     notes: list[str] = field(default_factory=list)
     may_read: bool = True
+    #: Per group counts (`analysis.repairs.by_group`), for every reader.
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def may_read_records(user) -> bool:
@@ -119,12 +122,13 @@ def follow_up(
     records = pd.concat(parts, ignore_index=True) if parts else _no_records()
     records = _visible(records, url, user, group)
     counts = summary(records)
+    groups = by_group(records)
+    shown_window = window or (int(records["window"].max()) if len(records) else DEFAULT_WINDOW)
     if not may_read:
         records = records.iloc[0:0]
     if not rules:
         rules = _no_rules(window or DEFAULT_WINDOW)
-    shown_window = window or (int(records["window"].max()) if len(records) else DEFAULT_WINDOW)
-    return RepairsView(records, counts, rules, shown_window, notes, may_read)
+    return RepairsView(records, counts, rules, shown_window, notes, may_read, groups)
 
 
 def _follow_program(url, version, instrument, program, scored, scale, window):
@@ -375,6 +379,42 @@ def waiting_in_group(
             "here": mine["member"].map(lambda m: present.get(m)),
         }
     ).reset_index(drop=True)
+
+
+def groups_table(view: RepairsView, publishes: bool) -> pd.DataFrame:
+    """Per group repair counts in words, for the Groups page and the reports.
+
+    Published (`publishes`): a group whose disconnections rest on fewer than 5 members shows
+    no number (`privacy.suppression`).
+    """
+    from privacy.suppression import Suppressor
+
+    suppressor = Suppressor()
+    rows = []
+    for row in view.groups.itertuples(index=False):
+        hidden = publishes and suppressor.hides(row.members)
+        share = row.share_reconnected
+        median = row.median_sessions_to_reconnect
+
+        def shown(text: str, hidden=hidden) -> str:
+            return suppressor.label if hidden else text
+
+        rows.append(
+            {
+                "Group": row.group,
+                "Members with a disconnection": shown(str(row.members)),
+                "Disconnections": shown(str(row.disconnections)),
+                "Reconnected": shown(
+                    f"{row.reconnected} ({share:.0%} of those decided)"
+                    if share == share
+                    else str(row.reconnected)
+                ),
+                "Median check-ins to reconnect": shown(f"{median:g}" if median == median else "-"),
+                "Left unrepaired": shown(str(row.unrepaired)),
+                "Still followed": shown(str(row.open)),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def records_table(records: pd.DataFrame) -> pd.DataFrame:

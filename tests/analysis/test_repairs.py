@@ -307,3 +307,31 @@ def test_an_undecided_chronic_record_reads_open():
     rows += [(m, "G", s, 4.0) for m in "BC" for s in range(1, 4)]
     record = one(follow_disconnections(history(*rows), pd.DataFrame(), threshold=T).records)
     assert record["status"] == "open"
+
+
+def test_by_group_counts_reconnected_among_the_decided_and_the_unrepaired():
+    from analysis.repairs import by_group
+
+    frame = pd.DataFrame(
+        {
+            "group": ["G"] * 5 + ["H"],
+            "member": ["A", "A", "B", "C", "D", "E"],
+            "status": [
+                "reconnected",
+                "still_disconnected",
+                "not_seen",
+                "reconnected",
+                "attempted",
+                "left",
+            ],
+            "sessions_to_reconnect": [1, None, None, 3, None, None],
+        }
+    )
+    table = by_group(frame).set_index("group")
+    # G: 4 decided (2 reconnected, 1 still, 1 not seen), 1 still followed; median of 1 and 3.
+    assert table.loc["G", "members"] == 4
+    assert table.loc["G", "share_reconnected"] == 0.5
+    assert table.loc["G", "median_sessions_to_reconnect"] == 2.0
+    assert table.loc["G", "unrepaired"] == 2
+    assert table.loc["G", "open"] == 1
+    assert table.loc["H", "share_reconnected"] == 0.0 and table.loc["H", "unrepaired"] == 1

@@ -59,3 +59,21 @@ def test_attendance_codes_read_in_order_row_by_row(demo_url):  # noqa: F811
     at = open_page("run_session")
     codes = [c.label for c in at.checkbox if c.key and c.key.startswith(keys.W_ATTENDANCE)]
     assert codes == sorted(codes)
+
+
+def test_groups_shows_repair_rates_and_an_evaluator_sees_no_small_group(demo_url):  # noqa: F811
+    at = open_page("groups")
+    assert "Disconnections and repair" in [s.value for s in at.subheader]
+    table = at.dataframe[-1].value
+    assert {"Reconnected", "Median check-ins to reconnect", "Left unrepaired"} <= set(table)
+    assert len(table) >= 2
+    from access import accounts
+    from store.db import connect
+
+    accounts.add_user(
+        connect(demo_url), "eval-repairs", "lantern tuesday kettle", "evaluator", by="tests"
+    )
+    evaluator = open_page("groups", username="eval-repairs", password="lantern tuesday kettle")
+    shown = evaluator.dataframe[-1].value
+    # Each demo group's disconnections rest on fewer than 5 members: no number is shown.
+    assert (shown["Disconnections"] == "fewer than 5: not shown").all()
