@@ -29,6 +29,8 @@ DEMO_FILES = {
     "attendance": "demo_attendance.csv",
     "responses": "demo_long.csv",
 }
+#: Synthetic repair steps of the demo's disconnections (keys: group, member, session, kind).
+DEMO_REPAIRS = "demo_repairs.csv"
 
 
 def demo_tables(folder: Path = SAMPLE_DATA) -> tuple[dict[str, pd.DataFrame], str]:
@@ -60,7 +62,7 @@ def load_demo(url: str | None = None, folder: Path = SAMPLE_DATA) -> dict[str, i
         return None
     tables, source = demo_tables(folder)
     batch = administrations_from_table(tables["responses"], source=source, entered_by="demo loader")
-    return load_program(
+    added = load_program(
         engine,
         tables["roster"],
         tables["sessions"],
@@ -69,6 +71,35 @@ def load_demo(url: str | None = None, folder: Path = SAMPLE_DATA) -> dict[str, i
         only_into_empty=True,
         source=source,
     )
+    repairs = folder / DEMO_REPAIRS
+    if repairs.exists():
+        added["repair steps"] = load_repair_steps(engine, repairs)
+    return added
+
+
+def load_repair_steps(engine, path: Path) -> int:
+    """The demo's synthetic repair steps (what facilitators saw and tried); how many."""
+    import datetime as dt
+
+    from store.repairs import record_step
+    from store.roster import list_groups
+
+    steps = pd.read_csv(path, dtype=str, keep_default_na=False)
+    ids = {row.name: int(row.id) for row in list_groups(engine).itertuples()}
+    for row in steps.itertuples(index=False):
+        record_step(
+            engine,
+            group_id=ids[row.group],
+            member=row.member or None,
+            session=int(row.session),
+            kind=row.kind,
+            step=row.step,
+            actions=[a.strip() for a in row.actions.split(";") if a.strip()],
+            note=row.note or None,
+            who=row.who or None,
+            at=dt.datetime.fromisoformat(row.at),
+        )
+    return len(steps)
 
 
 def _has_data(engine) -> bool:

@@ -10,6 +10,7 @@ write is audited by the service that calls this module.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
@@ -45,10 +46,12 @@ def record_step(
     actions: list[str],
     note: str | None,
     who: str | None,
+    at: dt.datetime | None = None,
 ) -> int:
     """Append one step about a disconnection (audited without its note); returns its id.
 
-    Raises StoreError when the member is not in the group.
+    `at` is when it happened (default now; the demo loader gives its own). Raises
+    StoreError when the member is not in the group.
     """
 
     def work(connection: Connection) -> int:
@@ -73,7 +76,7 @@ def record_step(
                 actions=list(actions),
                 note=note or None,
                 who=who,
-                at=now(),
+                at=at or now(),
             )
         ).inserted_primary_key[0]
         group_name = connection.execute(
