@@ -7,8 +7,10 @@ dump twice adds nothing. Anything that contradicts what is stored (an administra
 different answers, a member in another group, a session on another date, an attendance mark
 the other way round) is a conflict: every conflict is listed and nothing is written.
 
-Not carried: staff users, audit events, join codes and open/closed state (a transferred
-session arrives closed), item text (the instrument definitions are shipped with the app).
+Repair steps (`store.repairs`) travel with their notes, which are clinical notes: the bundle
+that carries a dump is encrypted. Not carried: staff users, audit events, join codes and
+open/closed state (a transferred session arrives closed), item text (the instrument
+definitions are shipped with the app), a program's repair settings.
 Encryption is `privacy.bundle`'s job; this module only speaks SQL.
 """
 
@@ -22,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from store.administrations import Administration, AdministrationError, save_in_transaction
 from store.audit import BUNDLE_IMPORT, record_in
-from store.db import Rollback, StoreError, write_transaction
+from store.db import Rollback, StoreError, as_utc, write_transaction
 from store.roster import Roster
 from store.schema import (
     administrations,
@@ -31,11 +33,20 @@ from store.schema import (
     item_responses,
     members,
     programs,
+    repair_steps,
     sessions,
 )
 
 #: The tables a dump holds, in the order they are loaded.
-DUMP_TABLES = ("programs", "groups", "members", "sessions", "attendance", "administrations")
+DUMP_TABLES = (
+    "programs",
+    "groups",
+    "members",
+    "sessions",
+    "attendance",
+    "administrations",
+    "repair_steps",
+)
 _COUNTED = {
     "programs": programs,
     "groups": groups,
@@ -43,6 +54,7 @@ _COUNTED = {
     "sessions": sessions,
     "attendance": attendance,
     "administrations": administrations,
+    "repair_steps": repair_steps,
 }
 
 
@@ -155,7 +167,85 @@ def dump_database(engine: Engine) -> dict[str, list[dict]]:
                 .order_by(a.c.id)
             )
         ]
+        dump["repair_steps"] = _dump_repair_steps(c)
     return dump
+
+
+def _dump_repair_steps(c: Connection) -> list[dict]:
+    """Repair steps with their notes (clinical notes: the bundle is encrypted)."""
+    g, p, m, r = groups, programs, members, repair_steps
+    return [
+        {
+            "group": row.group,
+            "program": row.program,
+            "member": row.code,
+            "session": row.session_number,
+            "kind": row.kind,
+            "step": row.step,
+            "actions": list(row.actions or []),
+            "note": row.note,
+            "who": row.who,
+            "at": as_utc(row.at).isoformat(),
+        }
+        for row in c.execute(
+            sa.select(
+                g.c.name.label("group"),
+                p.c.name.label("program"),
+                m.c.code,
+                r.c.session_number,
+                r.c.kind,
+                r.c.step,
+                r.c.actions,
+                r.c.note,
+                r.c.who,
+                r.c.at,
+            )
+            .select_from(
+                r.join(g, g.c.id == r.c.group_id)
+                .outerjoin(p, p.c.id == g.c.program_id)
+                .outerjoin(m, m.c.id == r.c.member_id)
+            )
+            .order_by(r.c.id)
+        )
+    ]
+
+
+def _load_repair_steps(connection: Connection, roster: Roster, rows: list[dict]) -> None:
+    """Add the steps not already here (the same group, member, record, step, who and time)."""
+    for row in rows:
+        group_id = roster.group(row["group"], row.get("program"))
+        member_id = None
+        if row.get("member") is not None:
+            member_id, _ = roster.member(str(row["member"]), group_id)
+        try:
+            at = as_utc(dt.datetime.fromisoformat(row["at"]))
+        except ValueError:
+            raise StoreError(f"a repair step has no valid time: {row['at']!r}") from None
+        same = sa.and_(
+            repair_steps.c.group_id == group_id,
+            repair_steps.c.member_id.is_(None)
+            if member_id is None
+            else repair_steps.c.member_id == member_id,
+            repair_steps.c.session_number == int(row["session"]),
+            repair_steps.c.kind == row["kind"],
+            repair_steps.c.step == row["step"],
+            repair_steps.c.at == at,
+        )
+        if connection.execute(sa.select(repair_steps.c.id).where(same)).first():
+            continue
+        connection.execute(
+            repair_steps.insert().values(
+                group_id=group_id,
+                member_id=member_id,
+                session_number=int(row["session"]),
+                kind=row["kind"],
+                step=row["step"],
+                actions=list(row.get("actions") or []),
+                note=row.get("note"),
+                who=row.get("who"),
+                at=at,
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -322,6 +412,7 @@ def load_dump(
                     continue
                 if result.status == "conflict":
                     conflicts.append(str(result))
+            _load_repair_steps(connection, roster, _rows(dump, "repair_steps"))
         except (KeyError, TypeError, AdministrationError) as error:
             raise StoreError(f"the transfer is not in the expected form ({error})") from None
         added = {k: v - before[k] for k, v in _counts(connection).items()}

@@ -114,3 +114,32 @@ def test_a_forged_key_cost_in_the_header_is_refused(cost):
     # refused before any key is derived (no gigabytes spent on a forged file).
     with pytest.raises(BundleError, match="wrong passphrase or the file was changed"):
         open_bundle(data.replace(b'"n": 16384', cost), PASSPHRASE)
+
+
+def test_repair_notes_travel_encrypted_and_once(laptop, engine):
+    from store.repairs import load_steps, record_step
+    from store.roster import list_groups
+
+    groups = list_groups(laptop).set_index("name")
+    record_step(
+        laptop,
+        group_id=int(groups.loc["R-1", "id"]),
+        member="R01",
+        session=2,
+        kind="acute",
+        step="attempted",
+        actions=["Checked in one-to-one"],
+        note="Said the joke in group hurt; we talked after.",
+        who="facilitator1",
+    )
+    data = seal({"tables": dump_database(laptop)}, PASSPHRASE, **FAST)
+    assert b"joke" not in data and b"one-to-one" not in data
+    tables = open_bundle(data, PASSPHRASE).payload["tables"]
+    assert load_dump(engine, tables, who="admin").committed
+    assert load_dump(engine, tables, who="admin").committed  # twice: still one step
+    steps = load_steps(engine, with_notes=True)
+    assert steps[["group", "member", "session", "kind", "step"]].values.tolist() == [
+        ["R-1", "R01", 2, "acute", "attempted"]
+    ]
+    assert steps["note"].tolist() == ["Said the joke in group hurt; we talked after."]
+    assert steps["actions"].tolist() == [["Checked in one-to-one"]]
