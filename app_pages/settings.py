@@ -8,7 +8,7 @@ import streamlit as st
 
 from access import roles
 from measures.library import InstrumentError
-from services import admin, catalog
+from services import admin, catalog, repairs
 from ui import dashboard, staff_gate
 from ui import state as keys
 
@@ -272,3 +272,36 @@ with backup_tab:
         else:
             st.cache_data.clear()
             st.rerun()
+
+with programs_tab:
+    st.subheader("Repair settings")
+    st.caption(
+        "What facilitators can record having tried after a disconnection, and how many of the "
+        "member's next check-ins decide whether they reconnected."
+    )
+    names = list(roster["programs"]["name"])
+    if names:
+        chosen = st.selectbox("Program", names, key=keys.W_REPAIR_PROGRAM)
+        with st.form(f"repair_settings_{chosen}"):
+            window = st.number_input(
+                "Check-ins after an alert that decide it",
+                min_value=1,
+                max_value=6,
+                value=repairs.window_for(url, chosen),
+                step=1,
+            )
+            actions = st.text_area(
+                "Repair actions, one per line",
+                value="\n".join(repairs.actions_for(url, chosen)),
+                height=180,
+            )
+            if st.form_submit_button("Save repair settings", icon=":material/save:"):
+                try:
+                    repairs.set_settings(
+                        url, user, chosen, actions=actions.splitlines(), window=int(window)
+                    )
+                except (ValueError, PermissionError) as error:
+                    st.error(str(error))
+                else:
+                    state[keys.SETTINGS_NOTICE] = f"Repair settings of {chosen} saved."
+                    st.rerun()

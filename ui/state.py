@@ -63,6 +63,8 @@ REPAIR_SAVED = "repair_saved"
 #: Widgets of the repair page.
 W_REPAIR_MEMBER = "w_repair_member"
 W_REPAIR_OPEN_ONLY = "w_repair_open_only"
+#: Settings: the program whose repair settings are shown.
+W_REPAIR_PROGRAM = "w_repair_program"
 
 # --- Member form (kiosk or phone) ------------------------------------------------------------
 FORM_LANGUAGE = "form_language"

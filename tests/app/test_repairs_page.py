@@ -77,3 +77,25 @@ def test_groups_shows_repair_rates_and_an_evaluator_sees_no_small_group(demo_url
     shown = evaluator.dataframe[-1].value
     # Each demo group's disconnections rest on fewer than 5 members: no number is shown.
     assert (shown["Disconnections"] == "fewer than 5: not shown").all()
+
+
+def test_an_administrator_sets_a_programs_repair_actions_and_window(demo_url):  # noqa: F811
+    from services import repairs
+
+    at = open_page("settings")
+    at.selectbox(key=keys.W_REPAIR_PROGRAM).select("Prison re-entry").run()
+    form = [n for n in at.number_input if n.label.startswith("Check-ins after an alert")][0]
+    assert form.value == 2
+    form.set_value(3)
+    area = [t for t in at.text_area if t.label.startswith("Repair actions")][0]
+    assert "Owned a misstep" in area.value
+    area.input("Called the member\n\nNamed it in the group\nCalled the member")
+    next(b for b in at.button if b.label == "Save repair settings").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert repairs.window_for(demo_url, "Prison re-entry") == 3
+    assert repairs.actions_for(demo_url, "Prison re-entry") == [
+        "Called the member",
+        "Named it in the group",
+    ]
+    view = repairs.follow_up(demo_url, "after-settings", program="Prison re-entry")
+    assert view.window == 3 and "next 3 check-in(s)" in view.rules[0]
