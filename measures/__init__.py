@@ -7,6 +7,7 @@
 from measures.library import (
     CHECKIN,
     CONNECTION,
+    FOLLOW_UP,
     InstrumentError,
     available_instruments,
     builtin_instruments,
@@ -29,6 +30,7 @@ from measures.scoring import (
 
 __all__ = [
     "CHECKIN",
+    "FOLLOW_UP",
     "CONNECTION",
     "ID_COLUMNS",
     "Instrument",

@@ -21,6 +21,8 @@ from measures.schema import ID_PATTERN, Instrument
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 #: The two instruments written for Mutuality: the per-session check-in and the pre/post form.
 CHECKIN = "mutuality-checkin"
+#: The one question a member is asked at their next check-ins after a disconnection alert.
+FOLLOW_UP = "mutuality-followup"
 CONNECTION = "relational-connection"
 
 

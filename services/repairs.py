@@ -30,9 +30,16 @@ from analysis.repairs import (
     follow_disconnections,
     summary,
 )
-from measures import CHECKIN
+from measures import CHECKIN, FOLLOW_UP
 from services.catalog import instrument_by_id
-from services.selection import Scope, engine_for, own_group_ids, wide_answers, with_sessions
+from services.selection import (
+    Scope,
+    data_version,
+    engine_for,
+    own_group_ids,
+    wide_answers,
+    with_sessions,
+)
 
 #: Status -> what a facilitator reads.
 STATUS_WORDS = {
@@ -158,11 +165,41 @@ def _follow_program(url, version, instrument, program, scored, scale, window):
         held=held,
         window=window,
     )
+    followed.records = _with_member_reports(url, version, program, followed.records)
     return followed, [f"{label}: {note}" for note in found.notes]
 
 
+def _with_member_reports(url, version, program, records: pd.DataFrame) -> pd.DataFrame:
+    """Each record with the member's own follow-up answer since it began (`member_said`).
+
+    The latest answer to the follow-up question after the record's session (up to the
+    session that decided it): the member's own report, read beside the check-in's verdict,
+    never instead of it. nan when they gave none.
+    """
+    records = records.assign(member_said=float("nan"))
+    if records.empty:
+        return records
+    answers, _ = with_sessions(
+        Scope(url=url, version=version, instrument=FOLLOW_UP, program=program)
+    )
+    if answers.empty:
+        return records
+    said = []
+    for row in records.itertuples(index=False):
+        later = answers[
+            (answers["group"] == row.group)
+            & (answers["member"].astype(str) == str(row.member))
+            & (answers["session"].astype(float) > float(row.session))
+        ]
+        if not pd.isna(row.outcome_session):
+            later = later[later["session"].astype(float) <= float(row.outcome_session)]
+        values = later.sort_values("session")["said_mattered"].dropna()
+        said.append(float(values.iloc[-1]) if len(values) else float("nan"))
+    return records.assign(member_said=said)
+
+
 def _no_records() -> pd.DataFrame:
-    return pd.DataFrame(columns=[*RECORD_COLUMNS, "program", "window"])
+    return pd.DataFrame(columns=[*RECORD_COLUMNS, "member_said", "program", "window"])
 
 
 def _no_rules(window: int) -> list[str]:
@@ -417,6 +454,32 @@ def groups_table(view: RepairsView, publishes: bool) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def follow_up_due(url: str, session, member: str) -> bool:
+    """Whether `member` is asked the follow-up question in `session` (a `SessionInfo`).
+
+    Yes while a disconnection of theirs that began at an earlier session of this group is
+    still being followed (open, acknowledged or repair attempted), and they have not
+    answered the follow-up in this session yet.
+    """
+    from store.sessions import answered_members
+
+    if session is None or session.group is None:
+        return False
+    if member in answered_members(engine_for(url), session.id, FOLLOW_UP):
+        return False
+    view = follow_up(url, data_version(url), program=session.program)
+    records = view.records
+    if records.empty:
+        return False
+    mine = records[
+        (records["group"] == session.group)
+        & (records["member"] == member)
+        & records["status"].isin(UNDECIDED)
+        & (records["session"].astype(float) < float(session.number))
+    ]
+    return not mine.empty
+
+
 def records_table(records: pd.DataFrame) -> pd.DataFrame:
     """Records in the words a facilitator reads, one row each (for the page and its CSV)."""
 
@@ -433,6 +496,9 @@ def records_table(records: pd.DataFrame) -> pd.DataFrame:
             "Decided at session": records["outcome_session"].map(whole),
             "Sessions to reconnect": records["sessions_to_reconnect"].map(whole),
             "What was tried": records["actions"].map(lambda a: "; ".join(a or [])),
+            "The member said it mattered (1-5)": records.get(
+                "member_said", pd.Series(float("nan"), index=records.index)
+            ).map(lambda v: "" if v != v else f"{v:g}"),
         }
     )
 

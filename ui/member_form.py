@@ -17,8 +17,8 @@ from typing import Any
 
 import streamlit as st
 
-from measures import Instrument, load_instrument
-from services import sessions
+from measures import FOLLOW_UP, Instrument, load_instrument
+from services import repairs, sessions
 from services.sessions import CHECKIN, SessionInfo, roster_code
 from ui import state as keys
 from ui.speech import read_aloud_button, spoken_text
@@ -57,6 +57,16 @@ MEMBER_LAYOUT_CSS = f"""
 }}
 </style>
 """
+
+
+def with_follow_up(instrument: Instrument) -> Instrument:
+    """The check-in with the follow-up question last, for a member after a disconnection.
+
+    Only the questions are joined (for the screens): the answers are stored as two
+    questionnaires, so the follow-up never enters the check-in's scores.
+    """
+    extra = load_instrument(FOLLOW_UP)
+    return instrument.model_copy(update={"items": [*instrument.items, *extra.items]})
 
 
 # --- state transitions (callbacks) ---------------------------------------------------------
@@ -181,6 +191,7 @@ def _code_screen(
         else:
             keys.reset_form(state)
             state[keys.FORM_MEMBER] = code
+            state[keys.FORM_FOLLOW_UP] = repairs.follow_up_due(url, session, code)
             state[keys.FORM_PHASE] = "question"
         st.rerun()
 
@@ -298,16 +309,31 @@ def _submit(
 ) -> None:
     lang = _language(state)
     member = state[keys.FORM_MEMBER]
+    follow_up = load_instrument(FOLLOW_UP)
+    answers = state[keys.FORM_ANSWERS]
+    own = {k: v for k, v in answers.items() if k not in follow_up.item_ids}
+    said = {k: v for k, v in answers.items() if k in follow_up.item_ids and v is not None}
     # A phone whose session was ended while the member answered stores nothing.
     outcome = sessions.save_member_answers(
         url,
         session.id,
         member,
-        state[keys.FORM_ANSWERS],
+        own,
         read_aloud=bool(state[keys.FORM_READ_ALOUD]),
         kiosk=kiosk,
-        instrument=instrument,
+        instrument=load_instrument(instrument.id),
     )
+    if outcome == sessions.STORED and said:
+        # The follow-up is its own questionnaire, stored beside the check-in.
+        outcome = sessions.save_member_answers(
+            url,
+            session.id,
+            member,
+            said,
+            read_aloud=bool(state[keys.FORM_READ_ALOUD]),
+            kiosk=kiosk,
+            instrument=follow_up,
+        )
     if outcome == sessions.ALREADY_ANSWERED:
         keys.reset_form(state)
         state[keys.FORM_NOTICE] = ("already_answered", {"code": member})
@@ -362,6 +388,8 @@ def render_member_form(
     """
     state = st.session_state
     instrument = load_instrument(instrument_id)
+    if state.get(keys.FORM_FOLLOW_UP) and state[keys.FORM_MEMBER]:
+        instrument = with_follow_up(instrument)
     st.html(MEMBER_LAYOUT_CSS)
     _language_switch(state)
     if session is None:

@@ -68,6 +68,8 @@ W_REPAIR_PROGRAM = "w_repair_program"
 
 # --- Member form (kiosk or phone) ------------------------------------------------------------
 FORM_LANGUAGE = "form_language"
+#: True when the member answering now is asked the repair follow-up question too.
+FORM_FOLLOW_UP = "form_follow_up"
 #: Member code that is answering now (None on the code screen).
 FORM_MEMBER = "form_member"
 #: "code" -> "question" -> "review" -> "thanks".
@@ -209,6 +211,7 @@ DEFAULTS: dict[str, Any] = {
     PAPER_PROBLEMS: [],
     PAPER_SAVED: None,
     FORM_LANGUAGE: "en",
+    FORM_FOLLOW_UP: False,
     FORM_MEMBER: None,
     FORM_PHASE: "code",
     FORM_STEP: 0,
@@ -241,6 +244,7 @@ DEFAULTS: dict[str, Any] = {
 #: The member form's own keys: cleared for the next person (the language is kept).
 FORM_KEYS = (
     FORM_MEMBER,
+    FORM_FOLLOW_UP,
     FORM_PHASE,
     FORM_STEP,
     FORM_ANSWERS,

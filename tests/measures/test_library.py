@@ -12,7 +12,7 @@ from measures import builtin_instruments, detect_instrument, load_instrument, lo
 from measures.library import INSTRUMENTS_DIR
 
 FILES = sorted(INSTRUMENTS_DIR.glob("*.yaml"))
-MUTUALITY = ["mutuality-checkin", "relational-connection"]
+MUTUALITY = ["mutuality-checkin", "mutuality-followup", "relational-connection"]
 EXPECTED = {
     "bam",
     "core10",
@@ -20,6 +20,7 @@ EXPECTED = {
     "gcq-s",
     "k10",
     "mutuality-checkin",
+    "mutuality-followup",
     "phq9",
     "relational-connection",
     "ucla3",
