@@ -305,7 +305,8 @@ class AuditLog:
 def detail_words(detail: object) -> str:
     """An audit event's detail as a person reads it: ``key: value; key: value``.
 
-    Lists are joined with commas, nested mappings put in brackets; no detail is "".
+    Lists are joined with commas (an empty one is "none"), nested mappings put in brackets;
+    no detail is "".
 
     >>> detail_words({"page": "Reliability", "groups": ["PR-A", "PR-B"], "rows": 3})
     'groups: PR-A, PR-B; page: Reliability; rows: 3'
@@ -321,7 +322,7 @@ def _detail_value(value: object) -> str:
     if isinstance(value, Mapping):
         return "(" + detail_words(value) + ")"
     if isinstance(value, list | tuple):
-        return ", ".join(_detail_value(v) for v in value)
+        return ", ".join(_detail_value(v) for v in value) if value else "none"
     return "" if value is None else str(value)
 
 
@@ -359,6 +360,7 @@ def audit_page_table(events: pd.DataFrame, timezone: str | None = None) -> pd.Da
     table = events.copy()
     table["at"] = local_times(table["at"], timezone)
     table["detail"] = table["detail"].map(detail_words)
+    table["who"] = table["who"].fillna("")  # the app itself (loading the demo, say)
     return worded(neutralise_formulas(table))
 
 
