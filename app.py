@@ -15,6 +15,7 @@ import streamlit as st
 from access import roles
 from ui import access, staff_gate
 from ui import state as keys
+from ui.staff_gate import PAGE_TITLES as TITLES
 
 st.set_page_config(page_title="Mutuality", page_icon=":material/diversity_3:", layout="wide")
 keys.init_state(st.session_state)
@@ -32,7 +33,7 @@ elif (user := staff_gate.current_user()) is None:
     navigation = st.navigation(pages, position="hidden")
 else:
     run_session = st.Page(
-        "app_pages/run_session.py", title="Run a session", icon=":material/groups:"
+        "app_pages/run_session.py", title=TITLES["run_session"], icon=":material/groups:"
     )
     staff_gate.sign_out_button(user)
     staff_gate.keep_sign_in_cookie()
@@ -41,36 +42,63 @@ else:
             {
                 "Mutuality": [
                     st.Page(
-                        "app_pages/home.py", title="Home", icon=":material/home:", default=True
+                        "app_pages/home.py",
+                        title=TITLES["home"],
+                        icon=":material/home:",
+                        default=True,
                     ),
                     run_session,
                     st.Page(
                         "app_pages/repairs.py",
-                        title="Disconnections",
+                        title=TITLES["repairs"],
                         icon=":material/healing:",
                     ),
                     st.Page(
-                        "app_pages/instruments.py", title="Instruments", icon=":material/checklist:"
+                        "app_pages/instruments.py",
+                        title=TITLES["instruments"],
+                        icon=":material/checklist:",
                     ),
                 ],
                 "Evaluate": [
-                    st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:"),
                     st.Page(
-                        "app_pages/reliability.py", title="Reliability", icon=":material/rule:"
+                        "app_pages/upload.py", title=TITLES["upload"], icon=":material/upload_file:"
                     ),
-                    st.Page("app_pages/change.py", title="Change", icon=":material/trending_up:"),
+                    st.Page(
+                        "app_pages/reliability.py",
+                        title=TITLES["reliability"],
+                        icon=":material/rule:",
+                    ),
+                    st.Page(
+                        "app_pages/change.py", title=TITLES["change"], icon=":material/trending_up:"
+                    ),
                     st.Page(
                         "app_pages/over_time.py",
-                        title="Mutuality over time",
+                        title=TITLES["over_time"],
                         icon=":material/timeline:",
                     ),
-                    st.Page("app_pages/groups.py", title="Groups", icon=":material/workspaces:"),
-                    st.Page("app_pages/reports.py", title="Reports", icon=":material/description:"),
-                    st.Page("app_pages/export.py", title="Export", icon=":material/download:"),
+                    st.Page(
+                        "app_pages/groups.py", title=TITLES["groups"], icon=":material/workspaces:"
+                    ),
+                    st.Page(
+                        "app_pages/reports.py",
+                        title=TITLES["reports"],
+                        icon=":material/description:",
+                    ),
+                    st.Page(
+                        "app_pages/export.py", title=TITLES["export"], icon=":material/download:"
+                    ),
                 ],
                 "Settings": [
-                    st.Page("app_pages/settings.py", title="Settings", icon=":material/settings:"),
-                    st.Page("app_pages/audit_log.py", title="Audit log", icon=":material/policy:"),
+                    st.Page(
+                        "app_pages/settings.py",
+                        title=TITLES["settings"],
+                        icon=":material/settings:",
+                    ),
+                    st.Page(
+                        "app_pages/audit_log.py",
+                        title=TITLES["audit_log"],
+                        icon=":material/policy:",
+                    ),
                 ],
             },
             user.role,

@@ -35,6 +35,7 @@ import pandas as pd
 import pingouin
 from scipy import optimize, stats
 
+from analysis.timepoints import ordered_timepoints
 from measures.schema import Instrument
 from measures.scoring import ScoringError, keyed_items, refused_answers
 
@@ -785,8 +786,9 @@ def reliability_table(
     Returns
     -------
     list of ScaleReliability
-        One per scale and timepoint, scales in instrument order, timepoints in order of
-        first appearance. A scale containing three or more of the instrument's other scales
+        One per scale and timepoint, scales in instrument order, timepoints in program
+        order (:func:`analysis.timepoints.ordered_timepoints`; ties in order of first
+        appearance). A scale containing three or more of the instrument's other scales
         (``Instrument.subscales_of``) gets omega hierarchical from a Schmid-Leiman solution
         with one group factor per contained scale.
 
@@ -813,7 +815,8 @@ def reliability_table(
         rows_at[name] = np.union1d(rows_at.get(name, []), np.flatnonzero(codes == code)).astype(
             np.intp
         )
-    timepoints = list(rows_at)
+    # In program order (analysis.timepoints), as every list of timepoints is.
+    timepoints = ordered_timepoints(list(rows_at))
     if timepoint is not None:
         if str(timepoint) not in timepoints:
             raise ValueError(

@@ -9,6 +9,7 @@ program where 40 answered session 12) must not become "post" for everyone. So th
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -22,6 +23,7 @@ __all__ = [
     "PrePost",
     "default_pre_post",
     "ordered_timepoints",
+    "timepoint_place",
     "pre_post_rule",
     "timepoint_counts",
 ]
@@ -31,8 +33,74 @@ __all__ = [
 MIN_SHARE = 0.5
 
 
+#: Words of the timepoints that come before a program's sessions, with their place among
+#: themselves (a screening before an intake, a baseline before "pre"). Compared without
+#: case, spaces, hyphens or underscores ("Pre-test" is "pretest").
+BEFORE_WORDS: dict[str, int] = {
+    "screening": 0,
+    "referral": 0,
+    "intake": 1,
+    "admission": 1,
+    "entry": 1,
+    "enrollment": 1,
+    "enrolment": 1,
+    "start": 1,
+    "baseline": 2,
+    "pre": 3,
+    "pretest": 3,
+    "pretreatment": 3,
+    "before": 3,
+}
+#: Words of the timepoints at a program's end, after its sessions.
+END_WORDS: dict[str, int] = {
+    "post": 0,
+    "posttest": 0,
+    "posttreatment": 0,
+    "after": 0,
+    "end": 0,
+    "exit": 0,
+    "completion": 0,
+    "graduation": 0,
+    "discharge": 0,
+}
+#: A follow-up comes after the end, earlier follow-ups first ("3-month follow-up", "FU2").
+_FOLLOW_UP = re.compile(r"follow-?up|^fu\d*$")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def timepoint_place(label: object) -> tuple[int, float]:
+    """Where a timepoint label falls in a program: (phase, place within the phase).
+
+    Phases: 0 before the sessions (:data:`BEFORE_WORDS`: intake, baseline, pre, ...), 1 the
+    sessions by number (``session-3``, ``3``, ``week 4``), 2 the end (:data:`END_WORDS`:
+    post, discharge, exit, ...), 3 follow-ups by their number; a label of none of these
+    (``mid``) is in phase 1 after the numbered ones (place ``inf``).
+
+    >>> timepoint_place("Intake"), timepoint_place("session-3"), timepoint_place("Discharge")
+    ((0, 1.0), (1, 3.0), (2, 0.0))
+    >>> timepoint_place("6-month follow-up"), timepoint_place("mid")
+    ((3, 6.0), (1, inf))
+    """
+    text = str(label).strip().lower()
+    bare = re.sub(r"[\s_-]+", "", text)
+    if bare in BEFORE_WORDS:
+        return 0, float(BEFORE_WORDS[bare])
+    if bare in END_WORDS:
+        return 2, float(END_WORDS[bare])
+    if _FOLLOW_UP.search(re.sub(r"[\s_]+", "-", text)) or _FOLLOW_UP.search(bare):
+        number = _NUMBER.search(text)
+        return 3, float(number.group()) if number else 0.0
+    number = session_number(label)
+    return 1, (math.inf if math.isnan(number) else number)
+
+
 def ordered_timepoints(labels: list[str]) -> list[str]:
-    """Timepoints in time order: ``pre`` first, numbered ones by number, ``post`` last.
+    """Timepoints in program order: the one rule for every list of timepoints.
+
+    Intake, baseline and pre first; the sessions by number; post, discharge and exit after
+    them; follow-ups last (:func:`timepoint_place`). Labels of the same place, and labels
+    that carry no order (``mid``, after the numbered sessions), keep the order in which they
+    are given, so a caller passes them in the order they were first answered.
 
     Parameters
     ----------
@@ -42,29 +110,17 @@ def ordered_timepoints(labels: list[str]) -> list[str]:
     Returns
     -------
     list of str
-        The labels in time order. When some label is neither pre, post nor numbered
-        (``baseline``, ``follow-up``), the order of first appearance is kept, since no order
-        can be inferred.
+        The labels in program order.
 
     Examples
     --------
     >>> ordered_timepoints(["session-10", "post", "session-2", "PRE"])
     ['PRE', 'session-2', 'session-10', 'post']
+    >>> ordered_timepoints(["Discharge", "Follow-up", "Intake"])
+    ['Intake', 'Discharge', 'Follow-up']
     """
     labels = list(dict.fromkeys(labels))
-
-    def key(label: str) -> float:
-        text = str(label).strip().lower()
-        if text == "pre":
-            return -math.inf
-        if text == "post":
-            return math.inf
-        return session_number(label)
-
-    keys = [key(label) for label in labels]
-    if any(math.isnan(k) for k in keys):
-        return labels
-    return [label for _, label in sorted(zip(keys, labels, strict=True), key=lambda p: p[0])]
+    return sorted(labels, key=timepoint_place)  # sorted is stable: ties keep their order
 
 
 def timepoint_counts(

@@ -15,7 +15,7 @@ if session is None or not can(session.user.role, VIEW_AUDIT):
 
 st.caption(
     "Every page opened, sign-in, import, export, backup, transfer, withdrawal and settings "
-    "change, newest first. "
+    "change, newest first, in local time. "
     "Entries cannot be changed or deleted."
 )
 chosen = st.multiselect(
@@ -25,7 +25,8 @@ chosen = st.multiselect(
     placeholder="every action",
     help="Show only these actions; leave empty for every action.",
 )
-log = admin.audit_log(None, actions=chosen)
+# Times in the browser's own time zone (this computer's when the browser does not say).
+log = admin.audit_log(None, actions=chosen, timezone=st.context.timezone)
 if not log.entries:
     st.info("No entries for the chosen actions." if chosen else "No entries yet.")
     st.stop()

@@ -5,6 +5,7 @@ import streamlit as st
 from charts import category_bars, forest_plot, jacobson_plot
 from measures import score_range
 from services import analyses, catalog, published
+from services.labels import worded
 from ui import dashboard
 from ui import state as keys
 
@@ -80,7 +81,7 @@ if method == "hlm":
 
 change = view.change
 summary = analyses.change_summary(view, scope.publishes())
-st.table(summary.set_index("statistic"))
+st.table(worded(summary).set_index("Statistic"))
 for sentence in view.used:  # the same words as the PDF and the Excel report
     st.caption(sentence)
 dashboard.download_table(summary, "change-summary")
@@ -111,7 +112,7 @@ if len(view.counts):
 
 if len(view.effects):
     st.subheader("Effect size across programs and groups")
-    st.caption("d_z: mean change divided by the SD of the changes; the bar is its 95% CI.")
+    st.caption("Cohen's d_z: mean change divided by the SD of the changes; the bar is its 95% CI.")
     dashboard.chart(forest_plot(published.drawn(view.effects)), view.effects, "effect-sizes")
 
 st.subheader("Members")
@@ -119,12 +120,4 @@ if scope.publishes():
     st.caption(published.MEMBER_ROWS_HIDDEN)
 else:
     dashboard.download_table(view.members, "change-members", "Download every member's change (CSV)")
-    st.dataframe(
-        view.members,
-        hide_index=True,
-        column_config={
-            c: st.column_config.NumberColumn(format="%.2f")
-            for c in ("pre", "post", "change", "rci", "slope", "slope_se")
-            if c in view.members
-        },
-    )
+    dashboard.table(view.members)

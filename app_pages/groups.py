@@ -22,7 +22,7 @@ timepoint = st.selectbox("Timepoint", labels, key=keys.W_TIMEPOINT)
 view = dashboard.groups(scope, scale, timepoint)
 dashboard.reading(view.reading)
 result = view.structure
-st.dataframe(analyses.groups_table(result, scope.publishes()), hide_index=True)
+dashboard.table(analyses.groups_table(result, scope.publishes()))
 for note in result.notes:
     st.caption(note)
 
@@ -36,13 +36,7 @@ figure.update_layout(title=f"Group means at {timepoint} (95% CI)")
 dashboard.chart(figure, means, "group-means")
 if len(effects) < len(means):
     st.caption(published.HIDDEN_CELLS)
-st.dataframe(
-    means,
-    hide_index=True,
-    column_config={
-        c: st.column_config.NumberColumn(format="%.2f") for c in ("mean", "sd", "ci_low", "ci_high")
-    },
-)
+dashboard.table(means)
 
 st.subheader("Disconnections and repair")
 url, version = dashboard.database()

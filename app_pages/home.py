@@ -4,8 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from services import repairs
-from ui import dashboard
+from services import labels, repairs
+from ui import dashboard, staff_gate
 from ui import state as keys
 
 st.title("Mutuality")
@@ -15,9 +15,12 @@ st.caption(
 )
 url, version = dashboard.database()
 today = dt.date.today()
-view = dashboard.home(url, version, today, dashboard.user())
+user = dashboard.user()
+role = getattr(user, "role", None)
+view = dashboard.home(url, version, today, user)
 if view.programs.empty:
-    st.info("No programs yet. Start one on **Run a session**, or bring answers in on **Upload**.")
+    # Only pages this role has are named (an evaluator neither runs sessions nor uploads).
+    st.info(staff_gate.no_programs_hint(role))
     st.stop()
 dashboard.reading(view.reading)
 
@@ -68,31 +71,27 @@ else:
                 st.write(alert["what happened"])
                 st.markdown(f"**What to do:** {alert['what to do']}")
 
-left, right = st.columns(2)
+# The recent sessions have five columns: they get the wider share, so "Answers stored" is
+# not cut off on a 1366 px laptop (tests/e2e/test_home_fits.py).
+left, right = st.columns([3, 2])
 with left:
     st.subheader("Recent sessions")
     if view.recent.empty:
         st.caption("No sessions yet.")
     else:
+        recent = view.recent[["date", "group", "number", "status", "administrations"]]
         st.dataframe(
-            view.recent[["date", "group", "number", "status", "administrations"]],
+            labels.worded(recent.rename(columns={"number": "session"})),
             hide_index=True,
-            column_config={"number": "session", "administrations": "answers stored"},
         )
 with right:
     st.subheader("Upcoming sessions")
     if view.upcoming.empty:
-        st.caption("None planned. Plan the next one on **Run a session**.")
+        st.caption(staff_gate.no_upcoming_hint(role))
     else:
-        st.dataframe(
-            view.upcoming[["date", "group", "number"]],
-            hide_index=True,
-            column_config={"number": "session"},
-        )
+        upcoming = view.upcoming[["date", "group", "number"]]
+        st.dataframe(labels.worded(upcoming.rename(columns={"number": "session"})), hide_index=True)
 
 st.subheader("Programs and groups")
-st.dataframe(
-    view.groups[["program", "name", "facilitator_code", "members"]],
-    hide_index=True,
-    column_config={"name": "group", "facilitator_code": "facilitator"},
-)
+groups = view.groups[["program", "name", "facilitator_code", "members"]]
+st.dataframe(labels.worded(groups.rename(columns={"name": "group"})), hide_index=True)

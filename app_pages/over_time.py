@@ -4,7 +4,7 @@ import streamlit as st
 
 from charts import attendance_heatmap, good_things_profile, item_heatmap, session_means_chart
 from charts.figures import FEW_ANSWERS, session_means_words
-from services import analyses, catalog, published, readings
+from services import analyses, catalog, labels, published, readings
 from ui import dashboard
 from ui import state as keys
 
@@ -76,7 +76,7 @@ if fit:
             f"in their slopes by SD {result.sd_slope_member:.3f}. " + " ".join(result.notes)
         )
     if len(trend.group_slopes):
-        st.dataframe(trend.group_slopes, hide_index=True)
+        dashboard.table(trend.group_slopes)
         dashboard.download_table(trend.group_slopes, "slopes-per-group")
 
 if len(view.profile):
@@ -104,6 +104,7 @@ else:
         # As text, so a session a group has not had is a blank cell, not "None".
         table = rate.pivot(index="group", columns="session", values="shown").fillna("")
         table.columns = [f"session {c:g}" for c in table.columns]
+        table.index.name = labels.column_word("group")
         st.dataframe(table)
         dashboard.download_table(rate, "attendance-rate")
     else:

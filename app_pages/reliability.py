@@ -24,16 +24,7 @@ if view.scales.empty:
 dashboard.reading(view.reading)
 
 st.subheader("Scale")
-shown = view.scales.drop(columns=["notes"])
-st.dataframe(
-    shown,
-    hide_index=True,
-    column_config={
-        name: st.column_config.NumberColumn(format="%.2f")
-        for name in shown.columns
-        if name not in ("scale", "timepoint", "n", "k", "flags")
-    },
-)
+dashboard.table(view.scales.drop(columns=["notes"]), scope.instrument)
 dashboard.download_table(view.scales, "reliability-scales")
 for note in view.scales["notes"].dropna():
     if note:
@@ -41,16 +32,9 @@ for note in view.scales["notes"].dropna():
 
 st.subheader("Items")
 st.caption(
-    "item_rest_r: how well an item agrees with the rest of the scale (below .30 is weak); "
-    "alpha_if_deleted: alpha without the item (higher than the scale's alpha means the "
+    "Item-rest r: how well an item agrees with the rest of the scale (below .30 is weak); "
+    "α if item deleted: alpha without the item (higher than the scale's alpha means the "
     "item does not fit)."
 )
-st.dataframe(
-    view.items,
-    hide_index=True,
-    column_config={
-        name: st.column_config.NumberColumn(format="%.2f")
-        for name in ("mean", "sd", "item_rest_r", "alpha_if_deleted")
-    },
-)
+dashboard.table(view.items, scope.instrument)
 dashboard.download_table(view.items, "reliability-items")

@@ -21,6 +21,7 @@ Two kinds of workbook, from the same content:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -32,7 +33,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from analysis.labels import column_word, with_item_wording
 from analysis.reliability import reliability_frames
+from measures import Instrument
 from privacy.safety import neutralise_text
 from privacy.suppression import Suppressor
 from reports.content import METHOD_NAMES, ReportContent, key_results, published_rule
@@ -71,6 +74,44 @@ WHOLE = "0"
 _THREE_DECIMAL_WORDS = ("alpha", "omega", "lambda", "icc", "_r", "r_", "slope", "reliab", "rci")
 _P_COLUMNS = {"p", "wilcoxon_p", "slope_p"}
 MAX_WIDTH = 60
+#: Date cells: a day, or a day and a time.
+DATE = "yyyy-mm-dd"
+DATE_TIME = "yyyy-mm-dd hh:mm"
+#: Columns that hold dates, written as Excel dates (not text) whatever their type.
+DATE_COLUMNS = {"date", "at"}
+
+
+def date_cell(value: object) -> tuple[object, str | None]:
+    """A date or date-time as an Excel date cell's value and number format.
+
+    Text in ISO form (``2026-05-15``, ``2026-05-15 14:30``) is read as a date; a time of
+    midnight is a day (``yyyy-mm-dd``), another time a day and time (``yyyy-mm-dd hh:mm``).
+    Anything else is returned as it is, with no format: a typed "May 15?" stays readable.
+    Times with a time zone are written in UTC, as Excel has no time zones.
+    """
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None, None
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = pd.Timestamp(dt.datetime.fromisoformat(value.strip()))
+        except ValueError:
+            return value, None
+    if isinstance(moment, dt.date) and not isinstance(moment, dt.datetime):
+        return moment, DATE
+    if isinstance(moment, dt.datetime):  # pandas Timestamps too
+        moment = pd.Timestamp(moment)
+        if moment.tzinfo is not None:
+            moment = moment.tz_convert("UTC").tz_localize(None)
+        moment = moment.to_pydatetime()
+        if moment.time() == dt.time(0):
+            return moment.date(), DATE
+        return moment.replace(microsecond=0), DATE_TIME
+    return value, None
+
+
+def _is_dates(column: str, series: pd.Series) -> bool:
+    return str(column) in DATE_COLUMNS or pd.api.types.is_datetime64_any_dtype(series)
 
 
 def cell_value(value: object) -> object:
@@ -87,6 +128,8 @@ def cell_value(value: object) -> object:
         return neutralise_text(value)
     if isinstance(value, int | float | bool):
         return value
+    if isinstance(value, dt.date):  # an Excel date (datetime is a date too)
+        return date_cell(value)[0]
     return neutralise_text(str(value))
 
 
@@ -114,23 +157,38 @@ def _header(sheet: Worksheet, row: int, names: list[str]) -> None:
         cell.alignment = Alignment(vertical="top", wrap_text=False)
 
 
-def write_table(sheet: Worksheet, frame: pd.DataFrame, start_row: int = 1) -> int:
-    """Write `frame` with a formatted header at `start_row`; return the next free row."""
-    _header(sheet, start_row, [str(c) for c in frame.columns])
+def write_table(
+    sheet: Worksheet,
+    frame: pd.DataFrame,
+    start_row: int = 1,
+    instrument: Instrument | None = None,
+) -> int:
+    """Write `frame` with a formatted header at `start_row`; return the next free row.
+
+    The header says each column in words (`analysis.labels.column_word`, the pages' words;
+    with `instrument`, scale ids are scale names); number formats are chosen from the
+    machine names. Date columns are Excel dates with a date format, not text.
+    """
+    _header(sheet, start_row, [column_word(c, instrument) for c in frame.columns])
     formats = [number_format(c, frame[c]) for c in frame.columns]
+    dates = [_is_dates(c, frame[c]) for c in frame.columns]
     for offset, values in enumerate(frame.itertuples(index=False, name=None), start=1):
-        for position, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+        for position, (value, fmt, is_date) in enumerate(
+            zip(values, formats, dates, strict=True), start=1
+        ):
+            if is_date:
+                value, fmt = date_cell(value)
             cell = sheet.cell(row=start_row + offset, column=position, value=cell_value(value))
             if fmt is not None:
                 cell.number_format = fmt
-    _widen(sheet, frame)
+    _widen(sheet, frame, instrument)
     return start_row + len(frame) + 2
 
 
-def _widen(sheet: Worksheet, frame: pd.DataFrame) -> None:
+def _widen(sheet: Worksheet, frame: pd.DataFrame, instrument: Instrument | None = None) -> None:
     for position, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(position)
-        texts = [len(str(column))]
+        texts = [len(column_word(column, instrument))]
         for value in frame[column].head(500):
             if isinstance(value, float):
                 texts.append(8)
@@ -176,7 +234,7 @@ def _summary(
         ("Timepoints", len(content.timepoints)),
         ("Timepoints in order", ", ".join(content.timepoints)),
         ("Pre and post", _rule(content, suppressor)),
-        ("Report made on", content.made.isoformat()),
+        ("Report made on", content.made),
     ]
     if suppressor is not None:
         facts.append(("Small cells", _suppression_words(suppressor)))
@@ -186,9 +244,10 @@ def _summary(
     row += 2
     for label, value in facts:
         sheet.cell(row=row, column=1, value=cell_value(label)).font = BOLD
-        sheet.cell(row=row, column=2, value=cell_value(value)).alignment = Alignment(
-            horizontal="left", wrap_text=True
-        )
+        cell = sheet.cell(row=row, column=2, value=cell_value(value))
+        cell.alignment = Alignment(horizontal="left", wrap_text=True)
+        if isinstance(value, dt.date):
+            cell.number_format = date_cell(value)[1]
         row += 1
     row = title(sheet, row + 1, "Key results")
     for line in key_results(content, suppressor):
@@ -238,7 +297,7 @@ def _suppression_words(suppressor: Suppressor) -> str:
 
 
 def _scored(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
-    write_table(sheet, content.scored)
+    write_table(sheet, content.scored, instrument=content.instrument)
     sheet.freeze_panes = "C2"
 
 
@@ -250,6 +309,7 @@ def _reliability(sheet: Worksheet, content: ReportContent, suppressor: Suppresso
     if suppressor is not None:
         scales = suppressor.rows(scales, "n", keep=["scale", "timepoint", "k"])
         items = suppressor.rows(items, "n", keep=["scale", "timepoint", "item"])
+    items = with_item_wording(items, content.instrument)  # what each item asks
     row = write_table(sheet, scales)
     sheet.freeze_panes = "C2"
     row = title(sheet, row, "Items")
@@ -388,7 +448,7 @@ def _change(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | N
     row = note(
         sheet,
         row,
-        "recovered and harmed appear only when a cutoff is in play (cutoff_used above; "
+        "Recovered and Harmed appear only when a cutoff is in play (Cutoff used above; "
         "Hageman-Arrindell uses its own true-score cutoff); HLM compares each member's "
         "slope over sessions with the average member's.",
     )
@@ -419,8 +479,8 @@ def _categories(sheet: Worksheet, content: ReportContent, suppressor: Suppressor
     row = note(
         sheet,
         1,
-        f"Jacobson-Truax reliable change from {content.pre} to {content.post}; rci is the "
-        "reliable change index (change / S_diff).",
+        f"Jacobson-Truax reliable change from {content.pre} to {content.post}; the reliable "
+        "change index is the change divided by S_diff.",
     )
     write_table(sheet, frame, row + 1)
     sheet.freeze_panes = "C4"

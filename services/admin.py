@@ -20,16 +20,19 @@ Where each action is audited (once, under its `store.audit` constant):
 
 from __future__ import annotations
 
+import math
 import tempfile
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
 from access.accounts import SignInError, StaffUser
 from access.passwords import PasswordError
+from services.labels import worded
 from services.selection import engine_for
 from store import audit
 from store.backup import BackupError
@@ -288,19 +291,93 @@ AUDIT_ACTIONS = audit.ACTIONS
 
 @dataclass(frozen=True)
 class AuditLog:
-    """The audit log as an administrator reads it: a table, its csv, and its entry count."""
+    """The audit log as an administrator reads it: a table, its csv, and its entry count.
+
+    `table` is for reading (`audit_page_table`: local times to the second, details as
+    "key: value"); `csv` keeps ISO 8601 UTC times and JSON details for other programs.
+    """
 
     table: pd.DataFrame
     csv: bytes
     entries: int
 
 
-def audit_log(url: str | None, actions: list[str] | None = None, limit: int = 5000) -> AuditLog:
-    """The newest `limit` audit events, of `actions` only when given (every action if None)."""
-    from privacy.exports import audit_csv, audit_table
+def detail_words(detail: object) -> str:
+    """An audit event's detail as a person reads it: ``key: value; key: value``.
+
+    Lists are joined with commas (an empty one is "none"), nested mappings put in brackets;
+    no detail is "".
+
+    >>> detail_words({"page": "Reliability", "groups": ["PR-A", "PR-B"], "rows": 3})
+    'groups: PR-A, PR-B; page: Reliability; rows: 3'
+    """
+    if detail is None or (isinstance(detail, float) and math.isnan(detail)):
+        return ""
+    if isinstance(detail, Mapping):
+        return "; ".join(f"{key}: {_detail_value(detail[key])}" for key in sorted(detail, key=str))
+    return _detail_value(detail)
+
+
+def _detail_value(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "(" + detail_words(value) + ")"
+    if isinstance(value, list | tuple):
+        return ", ".join(_detail_value(v) for v in value) if value else "none"
+    return "" if value is None else str(value)
+
+
+def local_times(times: pd.Series, timezone: str | None = None) -> pd.Series:
+    """UTC times as local wall-clock text to the second: ``2026-12-02 16:42:07``.
+
+    `timezone` is an IANA name (the browser's, ``st.context.timezone``); None or an unknown
+    name uses this computer's local time.
+    """
+    try:
+        zone = ZoneInfo(timezone) if timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+
+    def local(at: object) -> str:
+        if at is None or pd.isna(at):
+            return ""
+        moment = pd.Timestamp(at)
+        moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment
+        when = moment.to_pydatetime().astimezone(zone)
+        return when.strftime("%Y-%m-%d %H:%M:%S")
+
+    return times.map(local)
+
+
+def audit_page_table(events: pd.DataFrame, timezone: str | None = None) -> pd.DataFrame:
+    """Audit events (`store.audit.load_audit`) as the Audit log page shows them.
+
+    Columns in words (`services.labels`), the time local (`local_times`) and the detail as
+    ``key: value`` pairs (`detail_words`); text a spreadsheet would run as a formula is
+    neutralised, as in the download.
+    """
+    from privacy.safety import neutralise_formulas
+
+    table = events.copy()
+    table["at"] = local_times(table["at"], timezone)
+    table["detail"] = table["detail"].map(detail_words)
+    table["who"] = table["who"].fillna("")  # the app itself (loading the demo, say)
+    return worded(neutralise_formulas(table))
+
+
+def audit_log(
+    url: str | None,
+    actions: list[str] | None = None,
+    limit: int = 5000,
+    timezone: str | None = None,
+) -> AuditLog:
+    """The newest `limit` audit events, of `actions` only when given (every action if None).
+
+    `timezone` (the browser's IANA name) is the one the page's times are shown in.
+    """
+    from privacy.exports import audit_csv
 
     events = audit.load_audit(engine_for(url), actions=actions or None, limit=limit)
-    return AuditLog(audit_table(events), audit_csv(events), len(events))
+    return AuditLog(audit_page_table(events, timezone), audit_csv(events), len(events))
 
 
 def audit_log_downloaded(url: str | None, *, by: str | None, entries: int) -> None:

@@ -42,7 +42,7 @@ from analysis.reliability import reliability_frames, reliability_table
 from analysis.reliable_change import METHOD_NAMES as METHOD_NAMES
 from analysis.reliable_change import METHODS as METHODS
 from analysis.reliable_change import ReliableChange as ReliableChange
-from analysis.timepoints import default_pre_post
+from analysis.timepoints import default_pre_post, ordered_timepoints
 from analysis.trend import TrendResult, session_means, session_trend
 from measures import (
     Instrument,
@@ -510,7 +510,7 @@ def groups_of(
     """ICC(1) (REML and ANOVA), ICC(2), design effect and group means at one timepoint.
 
     `scored` is one row per administration (``measures.score``) with a ``group`` column;
-    `timepoint` None takes the first timepoint of the answers (and says so in the notes).
+    `timepoint` None takes the first timepoint in program order (and says so in the notes).
     The Groups page and ``cli.py groups`` both compute here.
 
     Raises
@@ -523,7 +523,7 @@ def groups_of(
             "no `group` column. Add a column named group that names each member's group, "
             "then run again."
         )
-    timepoints = list(dict.fromkeys(scored["timepoint"].dropna().astype(str)))
+    timepoints = ordered_timepoints(list(dict.fromkeys(scored["timepoint"].dropna().astype(str))))
     chosen = timepoint if timepoint is not None else (timepoints[0] if timepoints else "")
     at = scored[scored["timepoint"].astype(str) == str(chosen)]
     result = group_structure(at, scale)
@@ -583,8 +583,11 @@ def change_summary(view: ChangeView, publishes: bool = False) -> pd.DataFrame:
         ("mean change (SD)", f"{_fmt(c.mean_change)} ({_fmt(c.sd_change)})"),
         ("paired t (df), p", f"{_fmt(c.t)} ({_fmt(c.df, 0)}), {p_words(c.p)}"),
         ("Wilcoxon signed-rank p", p_words(c.wilcoxon_p)),
-        ("d_z (95% CI)", f"{_fmt(c.d_z)} ({_fmt(c.d_z_ci[0])} to {_fmt(c.d_z_ci[1])})"),
-        ("d_av / g_av / d_rm", f"{_fmt(c.d_av)} / {_fmt(c.g_av)} / {_fmt(c.d_rm)}"),
+        ("Cohen's d_z (95% CI)", f"{_fmt(c.d_z)} ({_fmt(c.d_z_ci[0])} to {_fmt(c.d_z_ci[1])})"),
+        (
+            "Cohen's d_av / Hedges' g_av / Cohen's d_rm",
+            f"{_fmt(c.d_av)} / {_fmt(c.g_av)} / {_fmt(c.d_rm)}",
+        ),
     ]
     if view.result.counts:
         classified = sum(view.result.counts.values())

@@ -234,10 +234,10 @@ def scored_answers(scope: Scope) -> pd.DataFrame:
 
 
 def timepoints(scope: Scope) -> list[str]:
-    """The scope's timepoints in time order (`analysis.timepoints.ordered_timepoints`).
+    """The scope's timepoints in program order (`analysis.timepoints.ordered_timepoints`).
 
-    ``pre`` first, numbered ones by number, ``post`` last; when some label carries no order
-    (``intake``, ``discharge``), the order in which they were first answered.
+    Intake, baseline and ``pre`` first, numbered ones by number, ``post`` and discharge after
+    them, follow-ups last; labels of the same place in the order they were first answered.
     """
     scored = scored_answers(scope)
     if "date" in scored:

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from privacy.safety import neutralise_formulas
-from services import admin, analyses, catalog, overview, repairs, reporting, selection
+from services import admin, analyses, catalog, labels, overview, repairs, reporting, selection
 from ui import state as keys
 
 _cache = st.cache_data(show_spinner=False, max_entries=64)
@@ -167,6 +167,30 @@ def download_table(frame: pd.DataFrame, name: str, label: str = "Download the ta
         on_click=record_download,
         args=(f"{name}.csv", len(frame)),
     )
+
+
+#: Columns shown with three decimals (p values and slopes); other decimals get two.
+_THREE_DECIMALS = ("p", "slope", "slope_se", "slope_p", "wilcoxon_p")
+
+
+def table(frame: pd.DataFrame, instrument_id: str | None = None, **options) -> None:
+    """`frame` as a table a person reads: columns in words (`services.labels`), numbers rounded.
+
+    An ``item`` column gets the item's wording beside it when `instrument_id` is given.
+    Decimal numbers show two decimals (three for p values and slopes); `options` go to
+    ``st.dataframe`` (``hide_index`` defaults to True).
+    """
+    instrument = catalog.instrument_by_id(instrument_id) if instrument_id else None
+    config = {}
+    for name in frame.columns:
+        if pd.api.types.is_float_dtype(frame[name]):
+            digits = 3 if name in _THREE_DECIMALS else 2
+            config[labels.column_word(name, instrument)] = st.column_config.NumberColumn(
+                format=f"%.{digits}f"
+            )
+    options.setdefault("hide_index", True)
+    options["column_config"] = config | options.get("column_config", {})
+    st.dataframe(labels.page_table(frame, instrument_id), **options)
 
 
 def chart(figure: go.Figure, data: pd.DataFrame, name: str) -> None:

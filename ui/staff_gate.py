@@ -60,6 +60,64 @@ def keep_sign_in_cookie() -> None:
         )
 
 
+#: The title of each staff page (access.roles.PAGE_PERMISSIONS's names), as the navigation
+#: shows it: app.py titles its pages from here, and hints that name a page use it.
+PAGE_TITLES: dict[str, str] = {
+    "home": "Home",
+    "run_session": "Run a session",
+    "repairs": "Disconnections",
+    "instruments": "Instruments",
+    "upload": "Upload",
+    "reliability": "Reliability",
+    "change": "Change",
+    "over_time": "Mutuality over time",
+    "groups": "Groups",
+    "reports": "Reports",
+    "export": "Export",
+    "settings": "Settings",
+    "audit_log": "Audit log",
+}
+
+
+def page_words(role: str | None, pages: list[str], joined: str = "or") -> str:
+    """The pages of `pages` that `role` may open, in bold, as a list in words ("" for none).
+
+    >>> page_words("evaluator", ["run_session", "reliability", "change"], "and")
+    '**Reliability** and **Change**'
+    """
+    titles = [f"**{PAGE_TITLES[p]}**" for p in pages if p in roles.pages_for(role)]
+    if len(titles) < 2:
+        return "".join(titles)
+    return ", ".join(titles[:-1]) + f" {joined} " + titles[-1]
+
+
+#: The pages where an evaluator, who neither runs sessions nor uploads, finds results.
+_RESULT_PAGES = ["reliability", "change", "over_time", "groups", "reports"]
+
+
+def no_programs_hint(role: str | None) -> str:
+    """What Home says when there is no program yet, naming only pages `role` may open."""
+    start = page_words(role, ["run_session"])
+    upload = page_words(role, ["upload"])
+    if start and upload:
+        return f"No programs yet. Start one on {start}, or bring answers in on {upload}."
+    if start:
+        return f"No programs yet. Start one on {start}."
+    if upload:
+        return f"No programs yet. Bring answers in on {upload}."
+    results = page_words(role, _RESULT_PAGES, "and")
+    return (
+        "No programs you can see yet: a facilitator or an administrator starts them. "
+        + (f"Their results will then be on {results}." if results else "")
+    ).strip()
+
+
+def no_upcoming_hint(role: str | None) -> str:
+    """What Home says when no session is planned, naming only pages `role` may open."""
+    plan = page_words(role, ["run_session"])
+    return f"None planned. Plan the next one on {plan}." if plan else "None planned."
+
+
 def _page_name(page) -> str:
     # A page's URL path is its file name without .py; the default page's is "" (Home).
     return page.url_path or "home"

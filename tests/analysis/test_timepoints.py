@@ -82,3 +82,33 @@ def test_ordered_timepoints():
         "post",
     ]
     assert ordered_timepoints(["intake", "exit", "follow-up"]) == ["intake", "exit", "follow-up"]
+
+
+def test_program_words_order_timepoints_not_the_alphabet():
+    # Issue 12, item 6: "Discharge" came first (alphabetical, or as first stored).
+    assert ordered_timepoints(["Discharge", "Follow-up", "Intake"]) == [
+        "Intake",
+        "Discharge",
+        "Follow-up",
+    ]
+    assert ordered_timepoints(
+        ["12-month follow-up", "Post", "3-month follow-up", "Baseline", "session-2"]
+    ) == ["Baseline", "session-2", "Post", "3-month follow-up", "12-month follow-up"]
+    assert ordered_timepoints(["exit", "Pre-test", "Admission"]) == [
+        "Admission",
+        "Pre-test",
+        "exit",
+    ]
+    # A label of no known place goes after the numbered sessions, before the end.
+    assert ordered_timepoints(["discharge", "mid", "2", "intake", "1"]) == [
+        "intake",
+        "1",
+        "2",
+        "mid",
+        "discharge",
+    ]
+
+
+def test_the_default_pre_and_post_follow_program_order():
+    choice = default_pre_post(administrations({"Discharge": 8, "Intake": 10}))
+    assert (choice.pre, choice.post) == ("Intake", "Discharge")

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from services import uploads
+from services.labels import machine_name
 from store.db import dispose
 from tests.access.signed_in import staff_session
 from tests.services.change_files import phq9_file
@@ -50,7 +51,8 @@ def change_page() -> AppTest:
 
 def summary(at: AppTest) -> dict[str, str]:
     """The change table (statistic: value)."""
-    table = at.table[0].value
+    # The page says "Value"; read back to the machine name (services.labels).
+    table = at.table[0].value.rename(columns=machine_name)
     return dict(zip(table.index, table["value"], strict=True))
 
 

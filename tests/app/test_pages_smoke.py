@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from access import accounts, browser
 from sample_data.demo import load_demo
+from services.labels import machine_name
 from store.bulk_load import count_rows
 from store.db import connect, dispose
 from store.roster import create_member, list_groups
@@ -129,7 +130,9 @@ def test_groups_page_has_one_mean_per_group(demo_url):
     at = open_page("groups", {keys.FILTER_INSTRUMENT: "relational-connection"})
     means = at.dataframe[-1].value
     assert len(means) == DEMO_GROUPS
-    assert set(means.columns) >= {"group", "n", "mean", "ci_low", "ci_high"}
+    # The page says words ("95% CI low"); read back through the one dictionary of them.
+    assert set(means.columns) >= {"Group", "Members (n)", "Mean", "95% CI low", "95% CI high"}
+    assert {machine_name(c) for c in means.columns} >= {"group", "n", "mean", "ci_low", "ci_high"}
 
 
 def test_over_time_for_one_group_fits_the_trend_and_shows_attendance(demo_url):
@@ -293,6 +296,6 @@ def test_a_facilitator_sees_only_their_own_group(demo_url):
     )
     assert at.selectbox(key=keys.group_widget(None)).options == ["All groups", "PR-A"]
     means = at.dataframe[-1].value
-    assert means["group"].tolist() == ["PR-A"]
+    assert means["Group"].tolist() == ["PR-A"]
     home = open_page("home", username=FACILITATOR, password=FACILITATOR_PASSWORD)
-    assert home.dataframe[-1].value["name"].tolist() == ["PR-A"]
+    assert home.dataframe[-1].value["Group"].tolist() == ["PR-A"]

@@ -25,6 +25,7 @@ from report_data import (
 
 from analysis.change import paired_change
 from analysis.groups import group_structure
+from analysis.labels import machine_name
 from analysis.reliability import reliability_table
 from analysis.reliable_change import reliable_change, sample_reliability
 from analysis.trend import session_trend
@@ -39,9 +40,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def sheet_table(sheet, header_row: int) -> pd.DataFrame:
-    """The table whose header is at `header_row`, down to the first empty row."""
+    """The table whose header is at `header_row`, down to the first empty row.
+
+    The worded headers are read back to the analysis' machine names through the one
+    dictionary of column words (`analysis.labels`), so the numbers compare column by column.
+    """
     rows = sheet.iter_rows(min_row=header_row, values_only=True)
-    header = next(rows)
+    header = [None if h is None else machine_name(h) for h in next(rows)]
     width = max(i for i, v in enumerate(header) if v is not None) + 1
     body = []
     for row in rows:
@@ -110,14 +115,14 @@ def test_tables_have_frozen_bold_filled_headers(demo):
 def test_number_formats(demo):
     _, _, workbook = demo
     sheet = workbook["Change"]
-    header = [c.value for c in sheet[3]]
+    header = [machine_name(c.value) for c in sheet[3]]
     values = sheet[4]
     assert values[header.index("p")].number_format == "0.000"
     assert values[header.index("wilcoxon_p")].number_format == "0.000"
     assert values[header.index("mean_pre")].number_format == "0.00"
     assert values[header.index("n_pairs")].number_format == "0"
     reliability = workbook["Reliability"]
-    header = [c.value for c in reliability[1]]
+    header = [machine_name(c.value) for c in reliability[1]]
     assert reliability.cell(row=2, column=header.index("alpha") + 1).number_format == "0.000"
 
 
@@ -131,7 +136,8 @@ def test_summary_states_counts_in_words(demo):
     assert facts["Administrations"] == len(wide)
     assert facts["Groups"] == wide["group"].nunique()
     assert facts["Timepoints"] == 2
-    assert facts["Report made on"] == "2026-09-01"
+    # A date cell, not the text "2026-09-01" (issue 12, item 5).
+    assert facts["Report made on"] == dt.datetime(2026, 9, 1)
     assert facts["File"] == DEMO.name
     assert "labelled pre" in facts["Pre and post"]
     key = [row[0] for row in workbook["Summary"].iter_rows(values_only=True)]
@@ -227,7 +233,7 @@ def test_session_trends_sheet_has_means_slope_and_native_line_charts(sessions_re
     model = sheet_table(sheet, 2).set_index("scale").loc["total"]
     assert model["slope"] == pytest.approx(expected.slope, rel=1e-10)
     assert model["slope_p"] == pytest.approx(expected.slope_p, rel=1e-8)
-    header = [c.value for c in sheet[2]]
+    header = [machine_name(c.value) for c in sheet[2]]
     assert sheet.cell(row=3, column=header.index("slope_p") + 1).number_format == "0.000"
     means = sheet_table(sheet, find_row(sheet, "Mean per session with 95% CI") + 1)
     assert means["session"].tolist() == [1, 2, 3, 4]
@@ -357,7 +363,7 @@ def test_published_reliable_change_counts_cannot_be_worked_out(published):
 def _method_header(sheet) -> int:
     for row in sheet.iter_rows():
         values = [c.value for c in row]
-        if "method_name" in values:
+        if "Method name" in values:
             return row[0].row
     raise AssertionError("no reliable change table")
 

@@ -33,6 +33,7 @@ import pytest
 from openpyxl import load_workbook
 
 import cli
+from analysis.labels import machine_name
 from analysis.reliable_change import CATEGORIES, METHODS
 from ingest import read_responses
 from reports.content import METHOD_NAMES, report_content
@@ -121,8 +122,9 @@ def excel_counts(path: str) -> dict:
     """{method: counts or None} of the scale "total" from the Change sheet."""
     sheet = load_workbook(path, read_only=True)["Change"]
     rows = list(sheet.iter_rows(values_only=True))
-    start = next(i for i, row in enumerate(rows) if row[:2] == ("scale", "method"))
-    header = rows[start]
+    # The headers are worded ("Scale", "Method"): read back through analysis.labels.
+    start = next(i for i, row in enumerate(rows) if row[:2] == ("Scale", "Method"))
+    header = [machine_name(h) for h in rows[start]]
     found = {}
     for row in rows[start + 1 :]:
         if row[0] is None:
