@@ -335,3 +335,56 @@ def test_by_group_counts_reconnected_among_the_decided_and_the_unrepaired():
     assert table.loc["G", "unrepaired"] == 2
     assert table.loc["G", "open"] == 1
     assert table.loc["H", "share_reconnected"] == 0.0 and table.loc["H", "unrepaired"] == 1
+
+
+def test_repair_comparison_splits_members_by_how_their_disconnections_ended():
+    from analysis.repairs import repair_class, repair_comparison
+
+    records = pd.DataFrame(
+        {
+            "member": ["A", "B", "C", "D", "E", "F", "F", "G"],
+            "status": [
+                "reconnected",
+                "reconnected",
+                "reconnected",
+                "reconnected",
+                "reconnected",
+                "reconnected",
+                "still_disconnected",  # F: one not back is enough to count as not reconnected
+                "open",  # G: still followed, left out of both
+            ],
+        }
+    )
+    classes = repair_class(records)
+    assert classes["F"] == "not reconnected" and "G" not in classes
+    # Changes of A-E: 1, 2, 0.5, 1.5, 1: mean 1.2, variance 1.30 / 4 = 0.325. The t interval
+    # worked by hand with R's qt(.975, 4) = 2.776445105 (as t.test does):
+    # 1.2 -/+ 2.776445105 * sqrt(0.325 / 5) = 0.4921426, 1.9078574.
+    members = pd.DataFrame(
+        {
+            "member": list("ABCDEFGH"),
+            "pre": [2.0, 2.0, 3.0, 2.5, 3.0, 3.0, 2.0, 2.0],
+            "post": [3.0, 4.0, 3.5, 4.0, 4.0, math.nan, 2.5, 3.0],
+            "category": [
+                "improved",
+                "recovered",
+                "unchanged",
+                "improved",
+                "improved",
+                None,
+                "unchanged",
+                "improved",
+            ],
+        }
+    )
+    table = repair_comparison(members, classes)
+    reconnected = table.loc["reconnected"]
+    assert reconnected["pairs"] == 5 and reconnected["mean_change"] == pytest.approx(1.2)
+    assert reconnected["ci_low"] == pytest.approx(0.4921426, abs=1e-6)
+    assert reconnected["ci_high"] == pytest.approx(1.9078574, abs=1e-6)
+    assert (reconnected["improved"], reconnected["unchanged"]) == (4, 1)
+    not_back = table.loc["not reconnected"]
+    assert (not_back["members"], not_back["pairs"], not_back["dropout"]) == (1, 0, 1.0)
+    assert math.isnan(not_back["ci_low"])
+    others = table.loc["no disconnection"]  # G (still followed) and H
+    assert (others["members"], others["pairs"]) == (2, 2)
