@@ -10,6 +10,7 @@ file and the counts stored, unchanged and replaced) naming who stored it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import math
 import tempfile
@@ -52,6 +53,11 @@ UPLOAD_TARGETS = (
 def upload_columns(data: bytes, filename: str, sheet: str | int | None = None) -> pd.DataFrame:
     """The first rows of an uploaded file as read (headers lower-cased), for the preview."""
     return read_table(io.BytesIO(data), filename=filename, sheet=sheet)
+
+
+def file_digest(data: bytes) -> str:
+    """A fingerprint of an uploaded file's bytes (SHA-256, hex): the page tells files apart."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:
