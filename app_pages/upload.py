@@ -134,6 +134,8 @@ with left:
         mime="application/x-yaml",
         icon=":material/download:",
         key="download_mapping",
+        on_click=dashboard.record_download,
+        args=(f"{questionnaire or 'columns'}-mapping.yaml",),
         help="The same choices as a file for the command line: "
         "python cli.py import FILE --mapping THIS_FILE.yaml",
     )
