@@ -94,10 +94,14 @@ remembered = (
     column_mappings.recall(url, user, columns, instrument_id) if instrument_id else remembered_any
 )
 if state[keys.UPLOAD_FILLED] != (digest, instrument_id):
-    # A new file or questionnaire: fill the selectors in afresh (widget keys are positions).
-    first = column_mappings.prefilled(
-        columns, uploads.suggest_mapping(columns, detected), remembered, targets
-    )
+    # A new file: fill the selectors in afresh (their keys are positions). Another
+    # questionnaire for the same file keeps the choices made, unless it has one remembered.
+    suggested = uploads.suggest_mapping(columns, detected)
+    if (state[keys.UPLOAD_FILLED] or ("", None))[0] == digest:
+        for position, column in enumerate(columns):
+            made = state.get(f"{keys.W_UPLOAD_MAP}_{position}")
+            suggested[column] = made if made in targets else suggested[column]
+    first = column_mappings.prefilled(columns, suggested, remembered, targets)
     for position, column in enumerate(columns):
         state[f"{keys.W_UPLOAD_MAP}_{position}"] = first[column]
     state[keys.UPLOAD_FILLED] = (digest, instrument_id)
