@@ -115,6 +115,21 @@ def _refusal(problem, user) -> str:
     return str(dataclasses.replace(problem, message=f"{what}; {todo}" if todo else what))
 
 
+def _without_codes(error: ValueError, user) -> ValueError:
+    """`error` as the Upload page may show it to `user`.
+
+    A store's refusal names member codes: a user who may not see them gets what happened
+    without its words.
+    """
+    if not hides_codes(user):
+        return error
+    return ValueError(
+        "Nothing was stored: a row of the file conflicts with what is stored (a member given "
+        "another group than the one stored, say); the message names member codes, so it is "
+        "not shown to you. Ask an administrator to import the file."
+    )
+
+
 def check_table(table: ResponseTable, url: str, user=None, replace: bool = False) -> UploadCheck:
     """Validate a file read by `ingest.read_responses` against the stored answers.
 
@@ -246,15 +261,21 @@ def store_upload(
                 f"{'The file' if hidden else name}: nothing was stored; some rows are outside "
                 f"your {where}: {shown}{more}"
             )
-        batch += administrations_from_table(
-            table.long,
-            table.instrument,
-            source=table.source,
-            layout=table.layout,
-            entered_by=entered_by[:100],
-        )
+        try:
+            batch += administrations_from_table(
+                table.long,
+                table.instrument,
+                source=table.source,
+                layout=table.layout,
+                entered_by=entered_by[:100],
+            )
+        except ValueError as error:
+            raise _without_codes(error, user) from None
     engine = engine_for(url)
-    result = save_administrations(engine, batch, replace=replace, source=name)
+    try:
+        result = save_administrations(engine, batch, replace=replace, source=name)
+    except ValueError as error:  # the store refuses (a member given another group, say)
+        raise _without_codes(error, user) from None
     if result.committed:
         audit.record(
             engine,

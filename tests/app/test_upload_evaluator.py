@@ -177,3 +177,16 @@ def test_storing_refuses_an_evaluators_rows_again_without_naming_the_member(data
     assert "outside your programs" in str(refused.value)
     assert "(code hidden)" in str(refused.value)
     assert count_rows(connect(database))["administrations"] == 0
+
+
+def test_a_store_refusal_is_told_to_an_evaluator_without_the_code(database):
+    # M01 is stored in Tuesday circle; the file moves them to a new group of the program.
+    data = csv([phq9("M01", 1, group="Thursday circle", program=PROGRAM)])
+    check = uploads.check_upload(data, "answers.csv", database, None, "phq9", user=EVALUATOR)
+    assert check.ok, str(check.report)
+    with pytest.raises(ValueError) as refused:
+        uploads.store_upload(check, database, user=EVALUATOR)
+    assert "M01" not in str(refused.value) and "Nothing was stored" in str(refused.value)
+    with pytest.raises(ValueError, match="member M01 belongs to group"):
+        uploads.store_upload(check, database)  # the command line is told which member
+    assert count_rows(connect(database))["administrations"] == 0
