@@ -173,8 +173,16 @@ def check_upload(
             io.BytesIO(data), instrument=chosen, filename=filename, mapping=renames or None
         )
     except ColumnsNotFoundError as error:
+        where = (
+            "Choose the questionnaire and say which item each column holds"
+            if error.instrument_missing
+            else "Say which column holds each"
+        )
         return UploadCheck(
-            None, None, f"{error} Say what each column holds under 2. Columns above."
+            None,
+            None,
+            f"{error.what or error} {where} under 2. Columns above (or rename the columns "
+            "in the file).",
         )
     except (InputError, InstrumentError) as error:
         return UploadCheck(None, None, str(error))

@@ -102,3 +102,20 @@ def test_the_report_downloads_as_the_same_table(database, downloads):
     saved = pd.read_csv(io.BytesIO(downloads["validation-report.csv"]), dtype=str)
     assert saved.fillna("").values.tolist() == report.values.tolist()
     assert list(saved.columns) == list(REPORT_COLUMNS)
+
+
+def test_a_file_without_member_or_timepoint_is_told_about_the_selectors(database):
+    rows = [{"ID": "M01", "when": "pre"} | {i: 1 for i in ITEMS}]
+    buffer = io.StringIO()
+    pd.DataFrame(rows).to_csv(buffer, index=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    sign_in(at.session_state, database)
+    at.run()
+    at.switch_page("app_pages/upload.py").run()
+    data = buffer.getvalue().encode()
+    at.file_uploader(key=keys.W_UPLOAD_FILE).set_value(("their.csv", data, "csv"))
+    at.run()
+    message = at.error[0].value
+    assert "no column named member or timepoint" in message
+    assert "Say which column holds each under 2. Columns above" in message
+    assert "give a mapping" not in message  # the command line's way, not the page's
