@@ -5,7 +5,9 @@
 - ``facilitator``: runs sessions and enters answers for the groups they are linked to, and
   sees those groups' members (by code) and results. Nothing of other groups.
 - ``evaluator``: de-identified analysis and reports across groups: member codes are replaced
-  by pseudonyms and exports are de-identified. Never sees a member code.
+  by pseudonyms and exports are de-identified. Never sees a member code. Uploads
+  spreadsheets into the programs they may see (services.upload_scope), seeing counts and
+  "(code hidden)" instead of the file's rows.
 
 Members never sign in: they reach only the member form of an open session (`join_codes`).
 """
@@ -41,7 +43,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     RUN_SESSIONS: frozenset({ADMINISTRATOR, FACILITATOR}),
     ENTER_ANSWERS: frozenset({ADMINISTRATOR, FACILITATOR}),
     SEE_MEMBER_CODES: frozenset({ADMINISTRATOR, FACILITATOR}),
-    UPLOAD: frozenset({ADMINISTRATOR, FACILITATOR}),
+    UPLOAD: frozenset({ADMINISTRATOR, FACILITATOR, EVALUATOR}),
     ANALYSE: frozenset({ADMINISTRATOR, FACILITATOR, EVALUATOR}),
     REPORTS: frozenset({ADMINISTRATOR, FACILITATOR, EVALUATOR}),
     EXPORT_IDENTIFIED: frozenset({ADMINISTRATOR}),

@@ -7,7 +7,13 @@
 """
 
 from ingest.errors import ColumnsNotFoundError, InputError
-from ingest.mapping import MappingError, apply_mapping, read_mapping
+from ingest.mapping import (
+    MappingError,
+    apply_mapping,
+    mapping_yaml,
+    read_mapping,
+    write_mapping,
+)
 from ingest.reader import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_ROWS,
@@ -31,9 +37,11 @@ __all__ = [
     "ValidationReport",
     "apply_mapping",
     "long_to_wide",
+    "mapping_yaml",
     "read_mapping",
     "read_responses",
     "read_table",
     "validate_responses",
     "wide_to_long",
+    "write_mapping",
 ]

@@ -12,9 +12,13 @@ class ColumnsNotFoundError(InputError):
 
     The message says what to rename; each door adds how to map columns there (the CLI's
     mapping file, the Upload page's column choices). `instrument_missing` is True when no
-    instrument was named and none could be found from the columns.
+    instrument was named and none could be found from the columns; `what` is the message
+    without its advice.
     """
 
-    def __init__(self, message: str, *, instrument_missing: bool = False):
+    def __init__(self, message: str, *, instrument_missing: bool = False, what: str | None = None):
         super().__init__(message)
         self.instrument_missing = instrument_missing
+        #: What is wrong without the advice, for a door that words its own (the page's
+        #: column selectors); None: the whole message.
+        self.what = what

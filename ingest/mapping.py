@@ -127,3 +127,36 @@ def apply_mapping(
     headers = {renames.get(k, k): v for k, v in headers.items()}
     letters = {renames.get(k, k): v for k, v in letters.items()}
     return frame, headers, letters
+
+
+def mapping_yaml(mapping: dict[str, str]) -> str:
+    """`mapping` ({their column: our column}) as the YAML mapping file `read_mapping` reads.
+
+    What `cli.py import --mapping FILE` takes: one ``their column: our column`` line per
+    column, in the given order; columns mapped to nothing (""/None: keep their own name) are
+    left out. Names YAML would read as something else (``1``, ``yes``, ``null``) are quoted,
+    so ``read_mapping`` of the text gives back the mapping (normalised as it normalises).
+
+    >>> print(mapping_yaml({"ID": "member", "when": "timepoint", "notes": ""}), end="")
+    # Column mapping for Mutuality: their column: our column.
+    # Use it with: python cli.py import FILE --mapping THIS_FILE.yaml
+    ID: member
+    when: timepoint
+    """
+    kept = {str(k): str(v) for k, v in mapping.items() if v is not None and str(v).strip()}
+    body = (
+        yaml.safe_dump(kept, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        if kept
+        else "{}\n"
+    )
+    return (
+        "# Column mapping for Mutuality: their column: our column.\n"
+        "# Use it with: python cli.py import FILE --mapping THIS_FILE.yaml\n" + body
+    )
+
+
+def write_mapping(mapping: dict[str, str], path: str | Path) -> Path:
+    """Write `mapping` as a YAML mapping file (`mapping_yaml`) at `path`; returns the path."""
+    target = Path(path)
+    target.write_text(mapping_yaml(mapping), encoding="utf-8")
+    return target

@@ -599,11 +599,12 @@ def _choose_instrument(frame: pd.DataFrame, is_long: bool, instrument, name: str
     columns = frame["item"].dropna().map(label).str.lower().unique() if is_long else frame.columns
     chosen = detect_instrument(columns)
     if chosen is None:
+        what = f"{name}: none of the columns or items are items of a built-in instrument"
         raise ColumnsNotFoundError(
-            f"{name}: none of the columns or items are items of a built-in instrument; "
-            "name the instrument (its id, or your own YAML definition), or rename the item "
-            "columns to our item ids, or give a mapping of your column names to ours.",
+            f"{what}; name the instrument (its id, or your own YAML definition), or rename the "
+            "item columns to our item ids, or give a mapping of your column names to ours.",
             instrument_missing=True,
+            what=f"{what}.",
         )
     return chosen
 
@@ -663,11 +664,15 @@ def read_responses(
         raise InputError(f"{name}: the file has a header row but no data rows")
     missing = [c for c in ("member", "timepoint") if c not in frame.columns]
     if missing:
-        raise ColumnsNotFoundError(
+        what = (
             f"{name}: no column named {' or '.join(missing)} (the columns are "
             + ", ".join(f"'{headers[c]}'" for c in frame.columns)
             + "). Every row needs the member's code and the timepoint (pre, post, "
-            "session-3, ...); rename the columns, or give a mapping of your column names to ours."
+            "session-3, ...)"
+        )
+        raise ColumnsNotFoundError(
+            f"{what}; rename the columns, or give a mapping of your column names to ours.",
+            what=f"{what}.",
         )
     is_long = {"item", "value"} <= set(frame.columns)
     try:

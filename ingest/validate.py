@@ -30,6 +30,11 @@ WARNING = "warning"
 DIFFERS_FROM_STORED = "differs from stored"
 #: At most this many problems are written out by ``str(report)``; ``to_frame()`` has all.
 SHOWN_PROBLEMS = 1000
+#: Where a problem's words (`Problem.what`, `.todo`, `.page_todo`) name its member's code;
+#: `Problem.words` puts the code, or `HIDDEN_CODE` for a door that hides codes, in its place.
+CODE = "\x1f"
+#: What an evaluator's Upload page shows in place of a member code.
+HIDDEN_CODE = "(code hidden)"
 _META_COLUMNS = [c for c in WIDE_ID_COLUMNS if c not in ("member", "timepoint")]
 #: How a questionnaire was given (as the store records it); spellings with - or _ also match.
 MODES = ("self-completed", "read aloud", "staff-entered", "imported")
@@ -58,6 +63,17 @@ class Problem:
         The spreadsheet column letter (A, B, ...), when known.
     kind
         What sort of problem, when a door acts on it (`DIFFERS_FROM_STORED`); else None.
+    field
+        Mutuality's name of the column (``member``, ``phq9_1``, ...), when there is one.
+    member
+        The member code the problem is about, when it names one (a door may hide it).
+    what, todo
+        The message in two parts, for a door that shows them apart: what is wrong and what
+        to do (door-neutral), with `CODE` where the member's code goes. None: the whole
+        `message` says what is wrong.
+    page_todo
+        What to do on the Upload page, when it differs from `todo` (the page's column
+        selectors instead of a mapping file, say).
     """
 
     row: int | None
@@ -67,6 +83,26 @@ class Problem:
     severity: str = ERROR
     letter: str | None = None
     kind: str | None = None
+    field: str | None = None
+    member: str | None = None
+    what: str | None = None
+    todo: str | None = None
+    page_todo: str | None = None
+
+    def words(self, *, page: bool = False, hide_codes: bool = False) -> tuple[str, str]:
+        """(what is wrong, what to do) in words; `page`: the Upload page's advice.
+
+        `hide_codes` puts `HIDDEN_CODE` where the member's code would be (an evaluator's
+        page). A problem without its parts is all `message`, with nothing apart to do;
+        one that names a member but has no parts says only that, when codes are hidden.
+        """
+        if self.what is None:
+            if hide_codes and self.member is not None:
+                return f"a problem on the row of member {HIDDEN_CODE}", ""
+            return self.message, ""
+        code = HIDDEN_CODE if hide_codes or self.member is None else str(self.member)
+        todo = self.page_todo if page and self.page_todo is not None else self.todo
+        return self.what.replace(CODE, code), (todo or "").replace(CODE, code)
 
     def __str__(self) -> str:
         where = []
@@ -190,8 +226,11 @@ def _same(a: object, b: object) -> bool:
         return str(a).strip() == str(b).strip()
 
 
-def _answer_problem(value: object, instrument) -> str | None:
-    """Why `value` is not an answer on the instrument's scale (None when it is fine)."""
+def _answer_problem(value: object, instrument) -> tuple[str, str, str] | None:
+    """Why `value` is not an answer on the instrument's scale: (what, joint, what to do).
+
+    None when it is fine; the message is ``what + joint + what to do``.
+    """
     rs = instrument.response_scale
     skipped = "or leave the cell blank (or NA) if the member skipped the item"
     scale = f"{rs.min:g} to {rs.max:g}"
@@ -199,32 +238,39 @@ def _answer_problem(value: object, instrument) -> str | None:
         return None
     if isinstance(value, bool):
         return (
-            f"{value} is not an answer; enter a number from {scale}, {skipped}. (Check that "
-            "the cell is not formatted as TRUE/FALSE.)"
+            f"{value} is not an answer",
+            "; ",
+            f"enter a number from {scale}, {skipped}. (Check that the cell is not formatted "
+            "as TRUE/FALSE.)",
         )
     if isinstance(value, datetime | date | time | timedelta):
         return (
-            f"a date or time is not an answer; enter a number from {scale}, {skipped}. (The "
-            "cell may be formatted as a date: format it as a number.)"
+            "a date or time is not an answer",
+            "; ",
+            f"enter a number from {scale}, {skipped}. (The cell may be formatted as a date: "
+            "format it as a number.)",
         )
     if isinstance(value, str):
         if _DECIMAL_COMMA.match(value):
             return (
-                f"text where a number belongs: use a point as the decimal separator "
-                f"({value.replace(',', '.')}, not {value}), or save the file with a point as "
-                "the decimal separator"
+                "text where a number belongs",
+                ": ",
+                f"use a point as the decimal separator ({value.replace(',', '.')}, not "
+                f"{value}), or save the file with a point as the decimal separator",
             )
-        return f"text where a number belongs: enter a number from {scale}, {skipped}"
+        return "text where a number belongs", ": ", f"enter a number from {scale}, {skipped}"
     number = float(value)
     if not math.isfinite(number) or number < rs.min or number > rs.max:
         return (
-            f"{_shown(number)} is outside the {instrument.id} response scale ({scale}); "
-            f"correct it, {skipped}"
+            f"{_shown(number)} is outside the {instrument.id} response scale ({scale})",
+            "; ",
+            f"correct it, {skipped}",
         )
     if not rs.is_continuous and not float(number - rs.min).is_integer():
         return (
-            f"{_shown(number)} is between two answers; {instrument.id} answers are whole "
-            f"numbers from {scale}. Correct it, {skipped}"
+            f"{_shown(number)} is between two answers",
+            "; ",
+            f"{instrument.id} answers are whole numbers from {scale}. Correct it, {skipped}",
         )
     return None
 
@@ -239,7 +285,30 @@ class _Collector:
         #: the cell once.
         self.cells_in_error: set[tuple] = set()
 
-    def add(self, row, column, value, message, severity=ERROR, *, once=False, kind=None):
+    def add(
+        self,
+        row,
+        column,
+        value,
+        what,
+        todo=None,
+        severity=ERROR,
+        *,
+        joint="; ",
+        message=None,
+        member=None,
+        page_todo=None,
+        once=False,
+        kind=None,
+    ):
+        """One problem: `what` is wrong, `todo` says what to do (with `CODE` for `member`).
+
+        The message is ``what; todo`` unless `joint` or a whole `message` says otherwise.
+        """
+        if message is None:
+            message = what if todo is None else f"{what}{joint}{todo}"
+        if member is not None:
+            message = message.replace(CODE, str(member))
         header = self.table.columns.get(column, column) if column else None
         letter = self.table.column_letters.get(column) if column else None
         cell = (row, column) if row is not None and column else None
@@ -261,6 +330,11 @@ class _Collector:
                 severity=severity,
                 letter=letter,
                 kind=kind,
+                field=column,
+                member=None if member is None else str(member),
+                what=what,
+                todo=todo,
+                page_todo=page_todo,
             )
         )
 
@@ -307,19 +381,16 @@ def validate_responses(
         return value_column or item
 
     for note in table.notes:
-        out.add(None, "date", None, note, WARNING)
+        out.add(None, "date", None, note, severity=WARNING)
     _check_columns(table, out)
 
     # identifying columns -----------------------------------------------------------
-    for column, what in (
-        ("member", "the member's code is missing; fill it in (every row needs one)"),
-        (
-            "timepoint",
-            "the timepoint is missing; fill it in (pre, post, session-3, ...)",
-        ),
+    for column, what, todo in (
+        ("member", "the member's code is missing", "fill it in (every row needs one)"),
+        ("timepoint", "the timepoint is missing", "fill it in (pre, post, session-3, ...)"),
     ):
         for index in long.index[long[column].isna().to_numpy()]:
-            out.add(rows[index], column, None, what, once=True)
+            out.add(rows[index], column, None, what, todo, once=True)
     if "session" in long:
         for index, value in long["session"].items():
             if value is not None and not re.fullmatch(r"\d+", str(value)):
@@ -327,8 +398,8 @@ def validate_responses(
                     rows[index],
                     "session",
                     value,
-                    f"'{value}' is not a session number; write the number of the session "
-                    "(1, 2, 3, ...) or leave it blank",
+                    f"'{value}' is not a session number",
+                    "write the number of the session (1, 2, 3, ...) or leave it blank",
                     once=True,
                 )
     if "date" in long:
@@ -338,8 +409,8 @@ def validate_responses(
                     rows[index],
                     "date",
                     value,
-                    f"{_shown(value)} is not a date that can be read; write it as YYYY-MM-DD "
-                    "(for example 2024-03-05) or leave it blank",
+                    f"{_shown(value)} is not a date that can be read",
+                    "write it as YYYY-MM-DD (for example 2024-03-05) or leave it blank",
                     once=True,
                 )
 
@@ -350,7 +421,8 @@ def validate_responses(
                     rows[index],
                     "mode",
                     value,
-                    f"'{value}' is not a mode; write one of {', '.join(MODES)}, or leave it blank",
+                    f"'{value}' is not a mode",
+                    f"write one of {', '.join(MODES)}, or leave it blank",
                     once=True,
                 )
 
@@ -366,7 +438,8 @@ def validate_responses(
                     "instrument",
                     instrument_id,
                     f"this row is for instrument '{instrument_id}' but the file is read as "
-                    f"{instrument.id}; put each instrument's answers in a file of its own",
+                    f"{instrument.id}",
+                    "put each instrument's answers in a file of its own",
                 )
         for index, item in long["item"].items():
             if item is None:
@@ -376,29 +449,41 @@ def validate_responses(
                         rows[index],
                         None,
                         None,
-                        "the row has no item and no answer; nothing is stored for it",
-                        WARNING,
+                        "the row has no item and no answer",
+                        "nothing is stored for it",
+                        severity=WARNING,
+                        page_todo="nothing to do: nothing is stored for this row",
                     )
                 else:
                     out.add(
                         rows[index],
                         "item",
                         None,
-                        "the item is missing; write the item id (for example "
-                        f"{instrument.item_ids[0]})",
+                        "the item is missing",
+                        f"write the item id (for example {instrument.item_ids[0]})",
                     )
             elif item not in known_items and usable[index]:
                 usable[index] = False
-                out.add(rows[index], "item", item, _unknown_item_message(item, instrument))
+                what, todo, page_todo = _unknown_item_message(item, instrument)
+                out.add(rows[index], "item", item, what, todo, page_todo=page_todo)
     for index, value in long["value"].items():
         if not usable[index]:
             continue
         reason = _answer_problem(value, instrument)
         if reason:
             item = long.at[index, "item"]
-            message = f"{item}: {reason}" if table.layout == "long" else reason
-            message += f" ({_whose(long.loc[index], item, value)})"
-            out.add(rows[index], answer_column(item), value, message)
+            what, joint, todo = reason
+            what = f"{item}: {what}" if table.layout == "long" else what
+            whose = f" ({_whose(long.loc[index], item, value)})"
+            out.add(
+                rows[index],
+                answer_column(item),
+                value,
+                what + whose,
+                todo,
+                message=f"{what}{joint}{todo}{whose}",
+                member=long.at[index, "member"],
+            )
 
     keyed = long[usable & long["member"].notna() & long["timepoint"].notna()]
     _check_repeats(table, keyed, rows, out, answer_column)
@@ -419,8 +504,10 @@ def validate_responses(
 
 
 def _whose(row: pd.Series, item: str, value: object) -> str:
-    """``member M2, timepoint pre, item a2: value 7``: whose answer a problem is about."""
-    parts = [f"{name} {row[name]}" for name in ("member", "timepoint") if row.get(name) is not None]
+    """``member M2, timepoint pre, item a2: value 7``: whose answer (`CODE` for the code)."""
+    parts = [f"member {CODE}"] if row.get("member") is not None else []
+    if row.get("timepoint") is not None:
+        parts.append(f"timepoint {row['timepoint']}")
     return ", ".join([*parts, f"item {item}"]) + f": value {_shown(value)}"
 
 
@@ -428,18 +515,22 @@ def _mode_key(value: object) -> str:
     return re.sub(r"[\s_]+", "-", str(value).strip().lower())
 
 
-def _unknown_item_message(item: str, instrument) -> str:
+def _unknown_item_message(item: str, instrument) -> tuple[str, str, str | None]:
+    """(what is wrong, what to do, what to do on the Upload page) for an unknown item id."""
     other = detect_instrument([item])
     items = instrument.item_ids
     listed = ", ".join(items) if len(items) <= 6 else f"{items[0]} ... {items[-1]}"
     if other is not None and other.id != instrument.id:
         return (
-            f"'{item}' is an item of {other.id}, not of {instrument.id}; put each "
-            "instrument's answers in a file of its own"
+            f"'{item}' is an item of {other.id}, not of {instrument.id}",
+            "put each instrument's answers in a file of its own",
+            None,
         )
     return (
-        f"'{item}' is not an item of {instrument.id} (its items are {listed}); correct the "
-        "item id, or map your name to ours"
+        f"'{item}' is not an item of {instrument.id} (its items are {listed})",
+        "correct the item id, or map your name to ours",
+        # In the long layout an item id is a cell, not a column: no selector renames it.
+        "correct the item id in the file",
     )
 
 
@@ -447,6 +538,7 @@ def _check_columns(table: ResponseTable, out: _Collector) -> None:
     """Columns that are not imported: an error when they look like a mistyped item."""
     instrument = table.instrument
     prefixes = {i.rsplit("_", 1)[0] + "_" for i in instrument.item_ids if "_" in i}
+    selectors = "under 2. Columns"
     for header in table.unused_columns:
         name = header.strip().lower()
         other = detect_instrument([name])
@@ -456,9 +548,13 @@ def _check_columns(table: ResponseTable, out: _Collector) -> None:
                 name,
                 header,
                 f"column '{header}' belongs to {other.id}, not {instrument.id}, and is not "
-                f"imported now; to store those answers, import the file again as {other.id} "
-                "(or put them in a file of their own)",
-                WARNING,
+                "imported now",
+                f"to store those answers, import the file again as {other.id} (or put them "
+                "in a file of their own)",
+                severity=WARNING,
+                page_todo=f"to store those answers, upload the file again and choose "
+                f"{other.name} as the questionnaire {selectors} (or put them in a file of "
+                "their own)",
             )
         elif any(name.startswith(p) for p in prefixes):
             out.add(
@@ -466,8 +562,10 @@ def _check_columns(table: ResponseTable, out: _Collector) -> None:
                 name,
                 header,
                 f"column '{header}' looks like an item but {instrument.id} has no such item "
-                f"(its items are {', '.join(instrument.item_ids)}); correct the header, or "
-                "delete the column",
+                f"(its items are {', '.join(instrument.item_ids)})",
+                "correct the header, or delete the column",
+                page_todo=f"choose the item it holds in its selector {selectors}, or correct "
+                "the header, or delete the column",
             )
         else:
             out.add(
@@ -475,8 +573,12 @@ def _check_columns(table: ResponseTable, out: _Collector) -> None:
                 name,
                 header,
                 f"column '{header}' is not used (it is neither an item of {instrument.id} "
-                "nor one of " + ", ".join(ID_COLUMNS) + "); its cells are not imported",
-                WARNING,
+                "nor one of " + ", ".join(ID_COLUMNS) + ")",
+                "its cells are not imported",
+                severity=WARNING,
+                page_todo="nothing, if the column is not needed (its cells are not imported); "
+                f"if it holds answers or a member, timepoint, group or date, choose which in "
+                f"its selector {selectors}",
             )
 
 
@@ -487,6 +589,7 @@ def _check_repeats(table, keyed: pd.DataFrame, rows, out: _Collector, answer_col
     keys = ["member", "timepoint", "item"]
     repeated = keyed[keyed.duplicated(keys, keep=False)]
     identical_rows: dict[int, int] = {}
+    conflicting: set[int] = set()
     for (member, timepoint, item), group in repeated.groupby(keys, sort=False):
         first_index = group.index[0]
         first_value = group.at[first_index, "value"]
@@ -497,16 +600,17 @@ def _check_repeats(table, keyed: pd.DataFrame, rows, out: _Collector, answer_col
             if _same(value, first_value):
                 identical_rows.setdefault(row, first_row)
                 continue
+            conflicting.add(row)
             out.add(
                 row,
                 answer_column(item),
                 value,
-                f"member {member}, timepoint {timepoint}: {item} is answered "
+                f"member {CODE}, timepoint {timepoint}: {item} is answered "
                 f"{_shown(first_value) if first_value is not None else 'blank'} on row "
-                f"{first_row} but {_shown(value) if value is not None else 'blank'} here; "
+                f"{first_row} but {_shown(value) if value is not None else 'blank'} here",
                 "keep the right answer and delete the other",
+                member=member,
             )
-    conflicting = {p.row for p in out.problems if "keep the right answer" in p.message}
     for row, first_row in identical_rows.items():
         if row in conflicting or row == first_row:
             continue
@@ -514,8 +618,10 @@ def _check_repeats(table, keyed: pd.DataFrame, rows, out: _Collector, answer_col
             row,
             None,
             None,
-            f"repeats row {first_row} with the same answers; it is counted once",
-            WARNING,
+            f"repeats row {first_row} with the same answers",
+            "it is counted once",
+            severity=WARNING,
+            page_todo="nothing to do: it is counted once",
             once=True,
         )
 
@@ -536,9 +642,10 @@ def _check_metadata(table, keyed: pd.DataFrame, rows, out: _Collector) -> None:
                         rows[index],
                         column,
                         value,
-                        f"member {member}, timepoint {timepoint} has {column} "
-                        f"{_shown(first)} on row {first_row} but {_shown(value)} here; one "
-                        f"administration has one {column}: correct one of them",
+                        f"member {CODE}, timepoint {timepoint} has {column} "
+                        f"{_shown(first)} on row {first_row} but {_shown(value)} here",
+                        f"one administration has one {column}: correct one of them",
+                        member=member,
                         once=True,
                     )
 
@@ -558,9 +665,12 @@ def _check_empty(table, keyed: pd.DataFrame, rows, out: _Collector) -> None:
             rows[first],
             None,
             None,
-            f"member {member}, timepoint {timepoint} has no answers; nothing is stored for "
-            "this administration",
-            WARNING,
+            f"member {CODE}, timepoint {timepoint} has no answers",
+            "nothing is stored for this administration",
+            severity=WARNING,
+            page_todo="nothing, if the member did not answer (nothing is stored for this "
+            "questionnaire); fill in the answers if they were given",
+            member=member,
             once=True,
         )
 
@@ -589,10 +699,17 @@ def _check_stored(
         before.setdefault((label(member), label(timepoint)), {})[str(item)] = value
     severity = WARNING if replace else ERROR
     advice = (
-        "the stored administration will be replaced"
+        "The stored administration will be replaced"
         if replace
-        else "correct the file if it is wrong, or import it again choosing to replace the "
+        else "Correct the file if it is wrong, or import it again choosing to replace the "
         "stored administration"
+    )
+    # The page never replaces: an administrator's import does (`cli.py import --replace`).
+    page_advice = (
+        None
+        if replace
+        else "Correct the file if it is wrong; to keep the file's answers instead, ask an "
+        "administrator to import it replacing the stored questionnaire"
     )
     for (member, timepoint), group in keyed.groupby(["member", "timepoint"], sort=False):
         old = before.get((member, timepoint))
@@ -612,8 +729,12 @@ def _check_stored(
                 rows[index],
                 answer_column(item),
                 value,
-                f"member {member}, timepoint {timepoint}: {item} is already stored as {was}; "
-                f"this file says {now}. {advice[0].upper()}{advice[1:]}",
-                severity,
+                f"member {CODE}, timepoint {timepoint}: {item} is already stored as {was}; "
+                f"this file says {now}",
+                advice,
+                severity=severity,
+                joint=". ",
+                page_todo=page_advice,
+                member=member,
                 kind=DIFFERS_FROM_STORED,
             )

@@ -10,6 +10,7 @@ file and the counts stored, unchanged and replaced) naming who stored it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import math
 import tempfile
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from access.roles import SEE_MEMBER_CODES
 from ingest import ColumnsNotFoundError, InputError, ResponseTable, read_responses, read_table
 from ingest import validate_responses as _validate
 from ingest.validate import DIFFERS_FROM_STORED as DIFFERS_FROM_STORED  # for the page
@@ -26,8 +28,9 @@ from measures import (
     load_instrument,
 )
 from measures.library import InstrumentError
+from services import upload_scope
 from services.catalog import instrument_by_id
-from services.selection import engine_for, own_group_ids, visible_groups
+from services.selection import engine_for
 
 #: Columns a spreadsheet column can be mapped to on the Upload page (besides item ids).
 UPLOAD_TARGETS = (
@@ -50,6 +53,11 @@ UPLOAD_TARGETS = (
 def upload_columns(data: bytes, filename: str, sheet: str | int | None = None) -> pd.DataFrame:
     """The first rows of an uploaded file as read (headers lower-cased), for the preview."""
     return read_table(io.BytesIO(data), filename=filename, sheet=sheet)
+
+
+def file_digest(data: bytes) -> str:
+    """A fingerprint of an uploaded file's bytes (SHA-256, hex): the page tells files apart."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -89,148 +97,57 @@ class UploadCheck:
         return self.table is not None and self.report is not None and self.report.ok
 
 
-def _names(column: pd.Series) -> list[str]:
-    """Names for matching: a missing program or group (None or NaN) becomes ""."""
-    return ["" if pd.isna(value) else str(value).strip() for value in column]
+def hides_codes(user) -> bool:
+    """Whether the Upload page hides member codes and stored answers from `user`.
 
-
-def _cell(frame: pd.DataFrame, column: str) -> list[str | None]:
-    """The cells of `column` as trimmed text (None when blank or when there is no column)."""
-    if column not in frame.columns:
-        return [None] * len(frame)
-    return [
-        None if value is None or pd.isna(value) else str(value).strip() or None
-        for value in frame[column].astype(object)
-    ]
-
-
-def _outside_groups(table: ResponseTable, url: str, user) -> list:
-    """Rows of `table` that would store answers outside the user's groups, as problems.
-
-    For a user limited to some groups (a facilitator; see `own_group_ids`): every row must
-    name one of the user's groups (with its program when another program has a group of
-    that name) or, without a group, be about a member already in one of them; and no row may
-    be about a member code stored in another group, or in none. One `ingest.validate.Problem`
-    per spreadsheet row and column, in the validation report's format. The messages name
-    only the user's own groups: nothing of another group (its name, members or answers).
+    True for a user who may not see member codes (an evaluator): the page shows counts
+    instead of the file's rows, "(code hidden)" in the report, and answers differing from
+    stored ones as a count.
     """
-    from ingest.validate import Problem
-    from store.roster import list_groups, list_members
+    return user is not None and not user.can(SEE_MEMBER_CODES)
 
-    own_ids = own_group_ids(user)
-    if own_ids is None:
-        return []
-    engine = engine_for(url)
-    every_group = list_groups(engine)
-    mine = every_group[every_group["id"].isin(sorted(own_ids))]
-    own_pairs = set(zip(_names(mine["program"]), _names(mine["name"]), strict=True))
-    shown = [f"{name} ({program})" if program else name for program, name in sorted(own_pairs)]
-    yours = ", ".join(shown) or "none: ask an administrator to link you to your groups"
-    programs_of: dict[str, set[str]] = {}
-    for program, name in zip(
-        _names(every_group["program"]), _names(every_group["name"]), strict=True
-    ):
-        programs_of.setdefault(name, set()).add(program)
-    members = list_members(engine)
-    member_pairs = {
-        str(code).strip(): None if pd.isna(group) else (program, str(group).strip())
-        for code, group, program in zip(
-            members["code"], members["group"], _names(members["program"]), strict=True
-        )
-    }
-    long = table.long
-    rows = table.row_numbers.reindex(long.index).tolist()
-    problems: list = []
-    seen: set[tuple] = set()
-    ask = "ask an administrator to upload these answers"
 
-    def add(row, column: str, value, message: str) -> None:
-        if (row, column) in seen:
-            return
-        seen.add((row, column))
-        problems.append(
-            Problem(
-                row=None if row is None or pd.isna(row) else int(row),
-                column=table.columns.get(column, column),
-                value=value,
-                message=message,
-                letter=table.column_letters.get(column),
-            )
-        )
+def _refusal(problem, user) -> str:
+    """A refused row as the store's error message says it (member code hidden if need be)."""
+    if not hides_codes(user):
+        return str(problem)
+    what, todo = problem.words(page=True, hide_codes=True)
+    return str(dataclasses.replace(problem, message=f"{what}; {todo}" if todo else what))
 
-    for row, code, group, program in zip(
-        rows, _cell(long, "member"), _cell(long, "group"), _cell(long, "program"), strict=True
-    ):
-        if code is None:
-            continue  # the validation report asks for the member's code
-        if code in member_pairs and member_pairs[code] not in own_pairs:
-            add(
-                row,
-                "member",
-                code,
-                f"member {code} is not a member of your groups, so their answers cannot be "
-                f"uploaded by you; check the code for a typing error, or {ask}. Nothing of "
-                "this file is stored until the row is corrected or deleted",
-            )
-            continue
-        if group is None:
-            if code not in member_pairs:
-                add(
-                    row,
-                    "member",
-                    code,
-                    f"member {code} is new and the row names no group; add a group column "
-                    f"with one of your groups ({yours}) so the member joins it",
-                )
-            continue
-        if program is not None:
-            allowed = (program, group) in own_pairs
-        else:
-            # Without a program, the store takes the one group of that name, if only one.
-            named = programs_of.get(group, set())
-            allowed = len(named) == 1 and (next(iter(named)), group) in own_pairs
-            if not allowed and any(name == group for _, name in own_pairs):
-                add(
-                    row,
-                    "group",
-                    group,
-                    f"more than one program has a group {group}; add a program column "
-                    f"naming your group's program ({yours})",
-                )
-                continue
-        if not allowed:
-            add(
-                row,
-                "group",
-                group,
-                f"group {group} is not one of your groups ({yours}); correct the group, or {ask}",
-            )
-    return problems
+
+def _without_codes(error: ValueError, user) -> ValueError:
+    """`error` as the Upload page may show it to `user`.
+
+    A store's refusal names member codes: a user who may not see them gets what happened
+    without its words.
+    """
+    if not hides_codes(user):
+        return error
+    return ValueError(
+        "Nothing was stored: a row of the file conflicts with what is stored (a member given "
+        "another group than the one stored, say); the message names member codes, so it is "
+        "not shown to you. Ask an administrator to import the file."
+    )
 
 
 def check_table(table: ResponseTable, url: str, user=None, replace: bool = False) -> UploadCheck:
     """Validate a file read by `ingest.read_responses` against the stored answers.
 
-    For a `user` limited to some groups (a facilitator), the file is compared only with
-    their groups' stored answers, and every row about another group or its members is an
-    error (`_outside_groups`): the report never shows another group's stored answers.
+    For a `user` limited to some groups (a facilitator) or programs (an evaluator), the file
+    is compared only with the stored answers there, and every row about another group or
+    its members is an error (`services.upload_scope.outside_rows`): the report never shows
+    another group's stored answers.
     `replace`: answers differing from stored ones are warnings (they will be replaced).
     """
     from store.responses import load_responses
 
     stored = load_responses(engine_for(url), instrument=table.instrument.id)
-    own_ids = own_group_ids(user)
-    if own_ids is None:
+    limits = upload_scope.limits_for(url, user)
+    if limits is None:
         return UploadCheck(table, _validate(table, stored=stored, replace=replace), None)
-    groups = visible_groups(url)
-    mine = groups[groups["id"].isin(sorted(own_ids))]
-    pairs = set(zip(_names(mine["program"]), _names(mine["name"]), strict=True))
-    keep = [
-        pair in pairs
-        for pair in zip(_names(stored["program"]), _names(stored["group"]), strict=True)
-    ]
+    keep = upload_scope.stored_mask(stored, limits)
     report = _validate(table, stored=stored[keep].reset_index(drop=True), replace=replace)
-    report.problems[:0] = _outside_groups(table, url, user)
+    report.problems[:0] = upload_scope.outside_rows(table, url, user)
     return UploadCheck(table, report, None)
 
 
@@ -256,8 +173,16 @@ def check_upload(
             io.BytesIO(data), instrument=chosen, filename=filename, mapping=renames or None
         )
     except ColumnsNotFoundError as error:
+        where = (
+            "Choose the questionnaire and say which item each column holds"
+            if error.instrument_missing
+            else "Say which column holds each"
+        )
         return UploadCheck(
-            None, None, f"{error} Say what each column holds under 2. Columns above."
+            None,
+            None,
+            f"{error.what or error} {where} under 2. Columns above (or rename the columns "
+            "in the file).",
         )
     except (InputError, InstrumentError) as error:
         return UploadCheck(None, None, str(error))
@@ -321,8 +246,8 @@ def store_upload(
 
     Returns the `store.BatchResult` (``committed`` False: nothing stored, conflicts listed).
     Raises ValueError when the check found errors, or when a `user` limited to some groups
-    (a facilitator) would store answers outside them (checked again here, against the data
-    stored now).
+    (a facilitator) or programs (an evaluator) would store answers outside them (checked
+    again here, against the data stored now; an evaluator's message hides member codes).
     """
     from ingest.administrations import administrations_from_table
     from store import audit, save_administrations
@@ -334,22 +259,31 @@ def store_upload(
     batch = []
     for part in checks:
         table = part.table
-        refused = _outside_groups(table, url, user)
+        refused = upload_scope.outside_rows(table, url, user)
         if refused:
-            shown = "; ".join(str(problem) for problem in refused[:5])
+            shown = "; ".join(_refusal(problem, user) for problem in refused[:5])
             more = f" (and {len(refused) - 5} more)" if len(refused) > 5 else ""
+            hidden = hides_codes(user)
+            where = "programs" if hidden else "groups"
             raise ValueError(
-                f"{name}: nothing was stored; some rows are outside your groups: {shown}{more}"
+                f"{'The file' if hidden else name}: nothing was stored; some rows are outside "
+                f"your {where}: {shown}{more}"
             )
-        batch += administrations_from_table(
-            table.long,
-            table.instrument,
-            source=table.source,
-            layout=table.layout,
-            entered_by=entered_by[:100],
-        )
+        try:
+            batch += administrations_from_table(
+                table.long,
+                table.instrument,
+                source=table.source,
+                layout=table.layout,
+                entered_by=entered_by[:100],
+            )
+        except ValueError as error:
+            raise _without_codes(error, user) from None
     engine = engine_for(url)
-    result = save_administrations(engine, batch, replace=replace, source=name)
+    try:
+        result = save_administrations(engine, batch, replace=replace, source=name)
+    except ValueError as error:  # the store refuses (a member given another group, say)
+        raise _without_codes(error, user) from None
     if result.committed:
         audit.record(
             engine,

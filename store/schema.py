@@ -238,3 +238,19 @@ program_repair_settings = sa.Table(
     sa.Column("actions", sa.JSON, nullable=True),
     sa.Column("window", sa.Integer, nullable=True),
 )
+
+# The Upload page's column mappings, remembered per staff member, questionnaire and set of
+# column names (`columns_key`: a SHA-256 of the sorted names), offered on the next upload of
+# a file with the same columns. Column names and their targets only: no cell of any file.
+column_mappings = sa.Table(
+    "column_mappings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False),
+    sa.Column("instrument", sa.String(100), nullable=False),
+    sa.Column("columns_key", sa.String(64), nullable=False),
+    sa.Column("columns", sa.JSON, nullable=False),
+    sa.Column("mapping", sa.JSON, nullable=False),
+    sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("username", "instrument", "columns_key"),
+)

@@ -127,6 +127,9 @@ FILTER_SCALE = "filter_scale"
 FILTER_DATES = "filter_dates"
 #: Upload page: what the last confirmed upload stored (shown once after the rerun).
 UPLOAD_RESULT = "upload_result"
+#: Upload page: (file digest, questionnaire) whose column selectors were last filled in; a
+#: new file or questionnaire fills them in again (suggestions, or a remembered mapping).
+UPLOAD_FILLED = "upload_filled"
 #: Reports page: the scope whose report the user asked to prepare (None: not asked yet).
 REPORT_SCOPE = "report_scope"
 #: Export page: the prepared export (services.exports.ExportFile) awaiting its download; cleared
@@ -229,6 +232,7 @@ DEFAULTS: dict[str, Any] = {
     FILTER_SCALE: None,
     FILTER_DATES: None,
     UPLOAD_RESULT: None,
+    UPLOAD_FILLED: None,
     SETTINGS_NOTICE: None,
     WITHDRAW_PENDING: None,
     BACKUP_PREPARED: None,

@@ -271,13 +271,14 @@ def test_the_upload_page_refuses_another_groups_member_without_their_answers(pag
     url, group_id = page_database
     data = csv([answers("B01", 2, group="A", program=X)])
     at = upload_page(staff_session("facilitator", group_ids={group_id}), data)
-    report = at.dataframe[-1].value
-    assert report[["row", "column", "value"]].values.tolist() == [[2, "member", "B01"]]
-    assert "not a member of your groups" in report["message"].iloc[0]
-    assert not report["message"].str.contains("already stored").any()
+    report = at.table[-1].value  # the validation report, in words
+    assert report[["Row", "Column", "Value"]].values.tolist() == [["2", "member (A)", "B01"]]
+    assert "not a member of your groups" in report["Problem"].iloc[0]
+    assert "ask an administrator" in report["What to do"].iloc[0]
+    assert not report["Problem"].str.contains("already stored").any()
     assert at.button(key="store_upload").disabled
     assert count_rows(connect(url))["administrations"] == len(STORED)
 
     as_admin = upload_page(staff_session("administrator"), data)
-    report = as_admin.dataframe[-1].value
-    assert report["message"].str.contains("already stored as 4").all()
+    report = as_admin.table[-1].value
+    assert report["Problem"].str.contains("already stored as 4").all()

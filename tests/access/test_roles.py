@@ -11,7 +11,7 @@ EXPECTED = [
     (r.RUN_SESSIONS, True, True, False),
     (r.ENTER_ANSWERS, True, True, False),
     (r.SEE_MEMBER_CODES, True, True, False),
-    (r.UPLOAD, True, True, False),
+    (r.UPLOAD, True, True, True),  # evaluators: into their programs
     (r.ANALYSE, True, True, True),
     (r.REPORTS, True, True, True),
     (r.EXPORT_IDENTIFIED, True, False, False),
@@ -44,7 +44,7 @@ PAGES = [
     ("home", True, True, True),
     ("instruments", True, True, True),
     ("run_session", True, True, False),
-    ("upload", True, True, False),
+    ("upload", True, True, True),
     ("reliability", True, True, True),
     ("change", True, True, True),
     ("over_time", True, True, True),

@@ -235,11 +235,11 @@ def test_a_bad_upload_shows_its_report_and_stores_nothing(small_url):
     data = phq9_csv([answers("M01", "pre"), answers("M02", "pre", 7), answers("M03", "pre")])
     at = upload(open_page("upload", **SEEDED_FACILITATOR), data)
     assert "error(s): nothing can be stored" in at.error[0].value
-    report = at.dataframe[-1].value
-    wrong = report[report["severity"] == "error"]
-    assert set(wrong["row"]) == {3}  # M02's row (header = row 1)
-    assert set(pd.to_numeric(wrong["value"])) == {7}
-    assert all("0" in m and "3" in m for m in wrong["message"])  # says the allowed range
+    report = at.table[-1].value  # the validation report, in words
+    wrong = report[report["Error or warning"] == "Error"]
+    assert set(wrong["Row"]) == {"3"}  # M02's row (header = row 1)
+    assert set(pd.to_numeric(wrong["Value"])) == {7}
+    assert all("0" in m and "3" in m for m in wrong["Problem"])  # says the allowed range
     assert at.button(key="store_upload").disabled
     assert administrations(small_url) == before
 
