@@ -104,6 +104,21 @@ class TrendSection:
 
 
 @dataclass
+class RepairSection:
+    """Does repair matter here? Pre/post change by how members' disconnections ended.
+
+    ``table`` for the workbook's reader, ``published`` with small cells hidden (the PDF);
+    both worded, one row per kind of member. ``problem`` says why there is no table.
+    """
+
+    table: pd.DataFrame
+    published: pd.DataFrame
+    words: str
+    caveat: str
+    problem: str | None = None
+
+
+@dataclass
 class ReportContent:
     """Everything a report of one response file shows.
 
@@ -139,6 +154,8 @@ class ReportContent:
     #: The choice `pre_post_rule` words (`analysis.timepoints.PrePost`): a report fit to
     #: publish words the rule again from its counts (`analysis.timepoints.pre_post_rule`).
     pre_post_choice: PrePost | None = None
+    #: The repair loop's comparison (a report of stored answers; None for a file).
+    repair: RepairSection | None = None
 
     def key_results(self) -> list[str]:
         """A few sentences on the instrument's first scale, in plain words."""

@@ -62,6 +62,10 @@ SHEET_DESCRIPTIONS = {
     "Session trends": "mean per session with 95% CI, and the mixed-model slope",
 }
 
+#: The sheet of a report of stored answers that compares members by how their
+#: disconnections ended (after the SHEETS, before the notice).
+REPAIR_SHEET = "Repair"
+
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -666,6 +670,18 @@ def _trends(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | N
     sheet.add_chart(with_ci, f"{anchor_column}23")
 
 
+def _repair(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
+    section = content.repair
+    row = title(sheet, 1, "Does repair matter here?")
+    if section.problem:
+        note(sheet, row, section.problem)
+        return
+    row = note(sheet, row, section.words)
+    row = note(sheet, row, section.caveat)
+    frame = section.table if suppressor is None else section.published
+    write_table(sheet, frame, row + 1)
+
+
 def build_workbook(content: ReportContent, suppressor: Suppressor | None = None) -> Workbook:
     """The Excel report of `content` as an openpyxl Workbook (not yet saved).
 
@@ -698,6 +714,8 @@ def build_workbook(content: ReportContent, suppressor: Suppressor | None = None)
     summary.title = names[0]
     for name in names[1:]:
         builders[name](workbook.create_sheet(name), content, suppressor)
+    if content.repair is not None:
+        _repair(workbook.create_sheet(REPAIR_SHEET), content, suppressor)
     # The Summary is written last so that it can say how many cells were hidden.
     _summary(summary, content, suppressor, names)
     if content.notice:

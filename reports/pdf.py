@@ -646,6 +646,20 @@ def _footer(text: str, notice: bool = False):
     return draw
 
 
+def _repair(content: ReportContent) -> list:
+    """Does repair matter here? Counts only, small cells hidden (the PDF is published)."""
+    section = content.repair
+    story = [Paragraph("Does repair matter here?", H2)]
+    if section.problem:
+        return story + [Paragraph(_text(section.problem), BODY)]
+    story += [Paragraph(_text(section.words), BODY), Spacer(1, 4)]
+    frame = section.published
+    header = list(frame.columns)
+    widths = [3.2 * cm] + [(PAGE_WIDTH - 3.2 * cm) / (len(header) - 1)] * (len(header) - 1)
+    story.append(_table(header, frame.astype(str).values.tolist(), widths))
+    return story + [Spacer(1, 4), Paragraph(_text(section.caveat), SMALL)]
+
+
 def write_pdf_report(
     content: ReportContent, path: str | Path, *, min_cell_size: int = MIN_CELL_SIZE
 ) -> Path:
@@ -674,6 +688,8 @@ def write_pdf_report(
     sections += [PageBreak(), *_change(content, suppressor)]
     sections += [PageBreak(), *_sessions(content, suppressor)]
     sections += [CondPageBreak(9 * cm), *_groups(content, suppressor)]
+    if content.repair is not None:
+        sections += [CondPageBreak(8 * cm), *_repair(content)]
     key_lines = key_results(content, suppressor)
     story = _summary(content, suppressor, key_lines) + sections
     footer = _footer(

@@ -62,12 +62,33 @@ def report_files(scope: Scope) -> ReportFiles:
         source=f"Mutuality, {scope.describe()}",
         notice=notice,
     )
+    content.repair = _repair_section(scope)
     published = Suppressor() if scope.publishes() else None
     with tempfile.TemporaryDirectory() as folder:
         excel = write_excel_report(content, Path(folder) / "report.xlsx", published).read_bytes()
         pdf = write_pdf_report(content, Path(folder) / "report.pdf").read_bytes()
     key = key_results(content, Suppressor() if published else None)
     return ReportFiles(excel, pdf, key, len(wide), notice)
+
+
+def _repair_section(scope: Scope):
+    """The report's "Does repair matter here?" section for the scope's stored answers."""
+    from reports.content import RepairSection
+    from services.repairs import repair_effect
+
+    effect = repair_effect(scope)
+    scale = instrument_by_id(scope.instrument).scale(effect.scale).name
+    return RepairSection(
+        table=effect.table,
+        published=effect.published,
+        words=(
+            f"Change in {scale} from {effect.pre} to {effect.post} (after − before), by how "
+            "members' disconnections ended: every disconnection was followed until the "
+            "member's check-in came back (reconnected) or did not."
+        ),
+        caveat=effect.caveat,
+        problem=effect.problem,
+    )
 
 
 # Reports of a file (the command line) -------------------------------------------------------

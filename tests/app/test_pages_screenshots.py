@@ -33,6 +33,7 @@ PAGES = {
     "export": ("Export", "Prepare the export"),
     "settings": ("Settings", "Backup and restore"),
     "run_session": ("Run a session", "Attendance"),
+    "repairs": ("Disconnections", "Follow one member"),
     "instruments": ("Instruments", "Instrument library"),
     "audit_log": ("Audit log", "Audit log"),
 }
@@ -65,7 +66,6 @@ def settle(page, expected: str) -> None:
         }""",
         timeout=120_000,
     )
-    page.wait_for_timeout(1000)
 
 
 def open_signed_in(page, address: str, link: str, expected: str) -> None:
@@ -74,9 +74,10 @@ def open_signed_in(page, address: str, link: str, expected: str) -> None:
     page.get_by_label("Username", exact=True).fill(ADMIN)
     page.get_by_label("Password", exact=True).fill(ADMIN_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Sign out").wait_for(timeout=60_000)
+    # A busy machine (two shared cores) can take a while to sign in and draw the sidebar.
+    page.get_by_role("button", name="Sign out").wait_for(timeout=120_000)
     # A full page load would start a new, signed-out session: use the sidebar link.
-    page.get_by_role("link", name=link, exact=True).click()
+    page.get_by_role("link", name=link, exact=True).click(timeout=120_000)
     settle(page, expected)
 
 
