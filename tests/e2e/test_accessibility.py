@@ -59,6 +59,7 @@ ADMIN_PASSWORD = "lantern orchard pebble"
 STAFF_PAGES = (
     "Home",
     "Run a session",
+    "Disconnections",
     "Instruments",
     "Upload",
     "Reliability",
