@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from access import idle
 from access.accounts import StaffUser, add_user, create_first_administrator
 from access.roles import PAGE_PERMISSIONS, may_see_page
+from analysis.labels import column_word  # the page's worded headers
 from sample_data.demo import load_demo
 from store import audit
 from store.db import connect, dispose
@@ -129,19 +130,19 @@ def test_audit_log_page_lists_entries_for_administrators(demo_url):
     at.switch_page("app_pages/audit_log.py").run()
     assert not at.exception
     shown = at.dataframe[0].value
-    assert audit.USER_ADDED in set(shown["action"])
+    assert audit.USER_ADDED in set(shown[column_word("action")])
 
 
 def test_audit_log_page_filters_by_action(demo_url):
     add_user(connect(demo_url), "flo", "facilitator passphrase", "facilitator", by="admin")
     at = app("administrator").run()
     at.switch_page("app_pages/audit_log.py").run()
-    assert len(set(at.dataframe[0].value["action"])) > 1  # unfiltered: several actions
+    assert len(set(at.dataframe[0].value[column_word("action")])) > 1  # unfiltered: several
     assert at.multiselect(key=keys.W_AUDIT_ACTIONS).options == list(audit.ACTIONS)
     at.multiselect(key=keys.W_AUDIT_ACTIONS).set_value([audit.USER_ADDED]).run()
     assert not at.exception
     shown = at.dataframe[0].value
-    assert set(shown["action"]) == {audit.USER_ADDED}
+    assert set(shown[column_word("action")]) == {audit.USER_ADDED}
     assert len(shown) == len(audit.load_audit(connect(demo_url), action=audit.USER_ADDED))
 
 
