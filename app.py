@@ -102,7 +102,9 @@ else:
                 ],
             },
             user.role,
-        )
+        ),
+        # Every page listed: Streamlit folds more than 10 behind "View more" otherwise.
+        expanded=True,
     )
     staff_gate.record_view(navigation)
     # Back from kiosk mode: land on the session the facilitator was running.

@@ -98,7 +98,9 @@ _RESULT_PAGES = ["reliability", "change", "over_time", "groups", "reports"]
 def no_programs_hint(role: str | None) -> str:
     """What Home says when there is no program yet, naming only pages `role` may open."""
     start = page_words(role, ["run_session"])
-    upload = page_words(role, ["upload"])
+    # An evaluator uploads only into programs that exist (services.upload_scope): with none
+    # yet, Upload is no way in for them.
+    upload = page_words(role, ["upload"]) if roles.can(role, roles.RUN_SESSIONS) else ""
     if start and upload:
         return f"No programs yet. Start one on {start}, or bring answers in on {upload}."
     if start:

@@ -76,6 +76,7 @@ def open_signed_in(page, address: str, link: str, expected: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     # A busy machine (two shared cores) can take a while to sign in and draw the sidebar.
     page.get_by_role("button", name="Sign out").wait_for(timeout=120_000)
+    wait_for_app(page)  # Home has finished its first run
     # A full page load would start a new, signed-out session: use the sidebar link.
     page.get_by_role("link", name=link, exact=True).click(timeout=120_000)
     settle(page, expected)
@@ -114,7 +115,9 @@ def test_tables_offer_no_download_that_bypasses_the_audit(chromium, demo_app):
         page.locator('[data-testid="stElementToolbar"]').first.wait_for(timeout=30_000)
         assert page.get_by_role("button", name="Download as CSV").count() == 0
         # The audited way is there.
-        assert page.get_by_role("button", name="Download the table (CSV)").count() >= 1
+        page.get_by_role("button", name="Download the table (CSV)").first.wait_for(
+            timeout=60_000
+        )
     finally:
         context.close()
 
