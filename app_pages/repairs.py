@@ -64,7 +64,11 @@ with st.expander("How the status is decided"):
 st.subheader("Follow one member")
 people = records[records["member"].notna()][["program", "group", "member"]].drop_duplicates()
 choices = [tuple(row) for row in people.itertuples(index=False)]
-wanted = st.session_state[keys.REPAIR_MEMBER]
+# Unless Home sent a member here, the first one with a disconnection still being followed.
+followed = records[records["status"].isin(repairs.UNDECIDED) & records["member"].notna()]
+wanted = st.session_state[keys.REPAIR_MEMBER] or (
+    tuple(followed[["program", "group", "member"]].iloc[0]) if len(followed) else None
+)
 position = st.selectbox(
     "Member",
     range(len(choices)),
@@ -77,7 +81,9 @@ program, group, member = chosen
 st.session_state[keys.REPAIR_MEMBER] = chosen
 notice = repairs.part2_notice(url, program)
 if notice:
-    st.warning(notice, icon=":material/gavel:")
+    st.warning(repairs.PART2_SHORT, icon=":material/gavel:")
+    with st.expander("The full 42 CFR Part 2 notice"):
+        st.write(notice)
 mine = records[(records["group"] == group) & (records["member"] == member)]
 mine = mine.sort_values("session", ascending=False)  # the latest first
 history = repairs.member_history(url, version, user, group=group, member=member)
@@ -112,7 +118,7 @@ for record in mine.itertuples(index=False):
                 f"{when:%Y-%m-%d %H:%M} · {step.who or 'someone'} · "
                 f"{repairs.STATUS_WORDS.get(step.step, step.step)}.{tried}"
             )
-            if step.note:
+            if isinstance(step.note, str) and step.note:
                 st.text(step.note)  # as written: never read as Markdown or a formula
         form_key = f"repair_{group}_{member}_{int(record.session)}_{record.kind}"
         with st.form(form_key, clear_on_submit=True):

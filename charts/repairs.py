@@ -55,18 +55,20 @@ def member_repair_line(
     scores = dict(zip(history["session"].astype(float), history["score"], strict=True))
     if len(records):
         began = records.assign(y=[scores.get(float(s)) for s in records["session"]])
-        figure.add_trace(
-            go.Scatter(
-                x=began["session"],
-                y=began["y"],
-                mode="markers+text",
-                marker={"symbol": "triangle-down", "size": 16, "color": "#E69F00"},
-                text=[f"{k} disconnection" for k in began["kind"]],
-                textposition="bottom center",
-                name="disconnection began",
-                hovertemplate="session %{x}: %{text}<extra></extra>",
+        for kind, symbol in (("acute", "triangle-down"), ("chronic", "square")):
+            rows = began[began["kind"] == kind]
+            if rows.empty:
+                continue
+            figure.add_trace(
+                go.Scatter(
+                    x=rows["session"],
+                    y=rows["y"],
+                    mode="markers",
+                    marker={"symbol": symbol, "size": 16, "color": "#E69F00"},
+                    name=f"{kind} disconnection began",
+                    hovertemplate=f"session %{{x}}: {kind} disconnection began<extra></extra>",
+                )
             )
-        )
         for status, (colour, symbol, words) in OUTCOME_STYLE.items():
             ended = records[(records["status"] == status) & records["outcome_session"].notna()]
             if ended.empty:
@@ -75,12 +77,10 @@ def member_repair_line(
                 go.Scatter(
                     x=ended["outcome_session"],
                     y=[scores.get(float(s)) for s in ended["outcome_session"]],
-                    mode="markers+text",
+                    mode="markers",
                     marker={"symbol": symbol, "size": 16, "color": colour},
-                    text=[words] * len(ended),
-                    textposition="top center",
                     name=words,
-                    hovertemplate="session %{x}: %{text}<extra></extra>",
+                    hovertemplate=f"session %{{x}}: {words}<extra></extra>",
                 )
             )
     _layout(figure, f"{member}: check-in by session", "Session", scale_name)

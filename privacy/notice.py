@@ -57,6 +57,10 @@ PART2_STATEMENT = (
     "redisclose the record (see 42 CFR 2.31)."
 )
 
+#: Statement 2 of 42 CFR 2.32(a)(2), the abbreviated notice, verbatim: shown on screens that
+#: show such records (with Statement 1 a click away), not a replacement in exports.
+PART2_SHORT = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
+
 #: The notice every Part 2 export carries: the heading, then Statement 1.
 PART2_NOTICE = f"{PART2_HEADING} {PART2_STATEMENT}"
 

@@ -74,7 +74,7 @@ def report_files(scope: Scope) -> ReportFiles:
 def _repair_section(scope: Scope):
     """The report's "Does repair matter here?" section for the scope's stored answers."""
     from reports.content import RepairSection
-    from services.repairs import repair_effect
+    from services.repair_effect import repair_effect
 
     effect = repair_effect(scope)
     scale = instrument_by_id(scope.instrument).scale(effect.scale).name

@@ -338,7 +338,7 @@ def test_by_group_counts_reconnected_among_the_decided_and_the_unrepaired():
 
 
 def test_repair_comparison_splits_members_by_how_their_disconnections_ended():
-    from analysis.repairs import repair_class, repair_comparison
+    from analysis.repair_effect import repair_class, repair_comparison
 
     records = pd.DataFrame(
         {

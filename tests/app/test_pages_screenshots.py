@@ -56,6 +56,11 @@ def settle(page, expected: str) -> None:
     """Wait until the page shows `expected`, Streamlit has finished and charts have drawn."""
     page.get_by_text(expected).first.wait_for(timeout=240_000)
     wait_for_app(page)
+    # Elements whose code is still loading show grey placeholders (Streamlit's skeletons).
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
+        timeout=120_000,
+    )
     # Plotly draws after Streamlit has finished: wait until every chart has its plot.
     page.wait_for_function(
         """() => {
@@ -115,9 +120,7 @@ def test_tables_offer_no_download_that_bypasses_the_audit(chromium, demo_app):
         page.locator('[data-testid="stElementToolbar"]').first.wait_for(timeout=30_000)
         assert page.get_by_role("button", name="Download as CSV").count() == 0
         # The audited way is there.
-        page.get_by_role("button", name="Download the table (CSV)").first.wait_for(
-            timeout=60_000
-        )
+        page.get_by_role("button", name="Download the table (CSV)").first.wait_for(timeout=60_000)
     finally:
         context.close()
 
