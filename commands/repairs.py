@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.repairs import STATUS_WORDS, follow_up
+from services.repairs import STATUS_WORDS, follow_up, part2_notice
 from services.selection import data_version, database_url
 
 
@@ -19,12 +19,16 @@ def repairs_command(args, emit_json) -> int:
         url, data_version(url), program=args.program, group=args.group, window=args.window
     )
     records = [] if args.deidentify else _records(view.records)
+    programs = sorted({p for p in view.records["program"].dropna()}) if records else []
+    notice = next((n for n in (part2_notice(url, p) for p in programs) if n), None)
     payload = {
         "disconnections": records,
         "summary": view.summary,
         "window": view.window,
         "rules": view.rules,
         "notes": view.notes,
+        # Records of a substance-use program are disclosed with the 42 CFR Part 2 notice.
+        "part2_notice": notice,
     }
     if args.json:
         emit_json(payload)
@@ -43,6 +47,8 @@ def repairs_command(args, emit_json) -> int:
         )
     for rule in view.rules:
         print(f"  rule: {rule}")
+    if notice:
+        print(notice)
     return 0
 
 

@@ -78,3 +78,10 @@ def test_one_group_and_deidentified_counts(url, capsys):
 def test_a_window_below_one_is_a_clear_error(url, capsys):
     assert main(["repairs", "--database", url, "--window", "0"]) == 2
     assert "--window 0 must be 1 or more" in capsys.readouterr().err
+
+
+def test_records_of_a_substance_use_program_carry_the_part2_notice(url, capsys):
+    with_recovery = run_json(capsys, "--database", url, "--group", "SR-A")
+    assert with_recovery["part2_notice"].startswith("42 CFR Part 2 notice")
+    prison = run_json(capsys, "--database", url, "--group", "PR-A")
+    assert prison["part2_notice"] is None
