@@ -327,7 +327,7 @@ def _follow_acute(
         rc = _number(getattr(alert, "reliable_change_threshold", threshold))
         rc = rc if math.isfinite(rc) else threshold
 
-        def back(score: float, baseline=baseline, rc=rc) -> bool:
+        def back(score: float, _session: float, baseline=baseline, rc=rc) -> bool:
             if math.isfinite(baseline):
                 return sign * (baseline - score) <= rc
             return facilitator_threshold is not None and sign * (score - facilitator_threshold) >= 0
@@ -347,10 +347,14 @@ def _follow_acute(
 
 
 def _decide(record: dict, history: pd.DataFrame, session: float, back, window: int) -> None:
-    """Set the outcome from the check-ins answered after `session`."""
+    """Set the outcome from the check-ins answered after `session`.
+
+    `back(score, session)` says whether a later check-in is back (the rule of the record's
+    kind); the first of the next `window` that is decides "reconnected".
+    """
     after = history[history["session"] > session].sort_values("session").head(window)
     for position, row in enumerate(after.itertuples(index=False), start=1):
-        if back(float(row.score)):
+        if back(float(row.score), float(row.session)):
             record.update(
                 status="reconnected",
                 outcome_session=_label(row.session),
@@ -435,7 +439,7 @@ def _follow_chronic(
             f"{chronic_sessions} sessions in a row (to session {_label(session)}), and "
             "flat: no reliable rise between them.",
         )
-        _decide_chronic(record, history, session, back, window)
+        _decide(record, history, session, back, window)
         records.append(record)
         # Still low after it: the same chronic disconnection, not a new one, until the
         # member has been back above the band.
@@ -457,25 +461,9 @@ def _follow_chronic(
             f"{member} had two disconnections in a row that ended still disconnected (the "
             f"second decided at session {_label(repeated)}).",
         )
-        _decide_chronic(record, history, repeated, back, window)
+        _decide(record, history, repeated, back, window)
         records.append(record)
     return records
-
-
-def _decide_chronic(record: dict, history: pd.DataFrame, session: float, back, window: int):
-    after = history[history["session"] > session].sort_values("session").head(window)
-    for position, row in enumerate(after.itertuples(index=False), start=1):
-        if back(float(row.score), float(row.session)):
-            record.update(
-                status="reconnected",
-                outcome_session=_label(row.session),
-                sessions_to_reconnect=position,
-            )
-            return
-    if len(after) == window:
-        record.update(status="still_disconnected", outcome_session=_label(after["session"].max()))
-    else:
-        record["note"] = f"Waiting for the next check-in: {len(after)} of {window} answered."
 
 
 def _repeated_unrepaired(acute: list[dict]) -> float | None:
@@ -528,7 +516,9 @@ def _follow_group(in_group: pd.DataFrame, alerts: pd.DataFrame, sign: float, win
         baseline = _number(alert.baseline)
         rc = _number(alert.reliable_change_threshold)
         record = _record("group", "acute", alert, baseline, rc)
-        _decide(record, history, session, lambda s, b=baseline, t=rc: sign * (b - s) <= t, window)
+        _decide(
+            record, history, session, lambda s, _, b=baseline, t=rc: sign * (b - s) <= t, window
+        )
         records.append(record)
         if record["outcome_session"] is not None:
             decided_at = float(record["outcome_session"])
