@@ -62,8 +62,13 @@ with st.expander("How the status is decided"):
         st.markdown(f"- {rule}")
 
 st.subheader("Follow one member")
-people = records[records["member"].notna()][["program", "group", "member"]].drop_duplicates()
-choices = [tuple(row) for row in people.itertuples(index=False)]
+# Members, then whole groups whose mean dropped (member None).
+people = records[["program", "group", "member"]].drop_duplicates()
+people = people.assign(whole=people["member"].isna()).sort_values(["whole", "group", "member"])
+choices = [
+    (row.program, row.group, None if row.whole else row.member)
+    for row in people.itertuples(index=False)
+]
 # Unless Home sent a member here, the first one with a disconnection still being followed.
 followed = records[records["status"].isin(repairs.UNDECIDED) & records["member"].notna()]
 wanted = st.session_state[keys.REPAIR_MEMBER] or (
@@ -73,7 +78,11 @@ position = st.selectbox(
     "Member",
     range(len(choices)),
     index=choices.index(tuple(wanted)) if wanted and tuple(wanted) in choices else 0,
-    format_func=lambda i: f"{choices[i][2]} (group {choices[i][1]})",
+    format_func=lambda i: (
+        f"{choices[i][2]} (group {choices[i][1]})"
+        if choices[i][2]
+        else f"Whole group {choices[i][1]}"
+    ),
     key=keys.W_REPAIR_MEMBER,
 )
 chosen = choices[position]
@@ -84,14 +93,17 @@ if notice:
     st.warning(repairs.PART2_SHORT, icon=":material/gavel:")
     with st.expander("The full 42 CFR Part 2 notice"):
         st.write(notice)
-mine = records[(records["group"] == group) & (records["member"] == member)]
+same = records["member"].isna() if member is None else records["member"] == member
+mine = records[(records["group"] == group) & same]
 mine = mine.sort_values("session", ascending=False)  # the latest first
 history = repairs.member_history(url, version, user, group=group, member=member)
 checkin = catalog.instrument_by_id(CHECKIN)
 dashboard.chart(
-    member_repair_line(history, mine, member=member, y_range=score_range(checkin, "total")),
+    member_repair_line(
+        history, mine, member=member or f"Group {group}", y_range=score_range(checkin, "total")
+    ),
     history,
-    f"check-in-{member}",
+    f"check-in-{member or group}",
 )
 first_look = (group, member) not in st.session_state[keys.REPAIR_NOTES_SEEN]
 steps = repairs.notes_for(url, user, group=group, program=program, member=member, audit=first_look)

@@ -572,13 +572,17 @@ def _attendance(url: str, program: str | None, scores: pd.DataFrame):
     return long[["group", "member", "session"]], {g: sorted(s) for g, s in held.items()}
 
 
-def member_history(url: str, version: str, user, *, group: str, member: str) -> pd.DataFrame:
+def member_history(url: str, version: str, user, *, group: str, member: str | None) -> pd.DataFrame:
     """A member's check-in total by session (``session``, ``score``), for the repair page.
 
-    Only for users who may read repair records of the group; PermissionDeniedError else.
+    `member` None: the group's mean per session. Only for users who may read repair records
+    of the group; PermissionDeniedError else.
     """
     _group_id(url, user, None, group)
     scope = Scope(url=url, version=version, instrument=CHECKIN, group=group, user=user)
     scored, _ = with_sessions(scope)
+    if member is None:
+        means = scored.groupby("session")["total"].mean()
+        return pd.DataFrame({"session": means.index.astype(int), "score": means.to_numpy()})
     mine = scored[scored["member"].astype(str) == member]
     return pd.DataFrame({"session": mine["session"].astype(int), "score": mine["total"]})

@@ -99,3 +99,62 @@ def test_an_administrator_sets_a_programs_repair_actions_and_window(demo_url):  
     ]
     view = repairs.follow_up(demo_url, "after-settings", program="Prison re-entry")
     assert view.window == 3 and "next 3 check-in(s)" in view.rules[0]
+
+
+def test_a_whole_groups_drop_is_followed_and_repaired_like_a_members(tmp_path, monkeypatch):
+    """Every SR-B member answers 1 at a new session 13: the group's mean drops, a record
+    of the whole group opens, and the facilitator can acknowledge it on the page."""
+    import datetime as dt
+
+    from access import accounts
+    from sample_data.demo import load_demo
+    from store.administrations import Administration, save_administrations
+    from store.db import connect, dispose
+    from store.roster import list_members
+    from store.sessions import create_session
+    from tests.app.test_pages_smoke import ADMIN, ADMIN_PASSWORD
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("MUTUALITY_DATA_DIR", str(tmp_path))
+    load_demo(url)
+    engine = connect(url)
+    accounts.add_user(engine, ADMIN, ADMIN_PASSWORD, "administrator", by="tests")
+    roster = list_members(engine, group="SR-B")
+    program = roster["program"].iloc[0]
+    day = dt.date(2026, 12, 15)
+    create_session(engine, "SR-B", 13, day, program=program)
+    items = [f"mutualitycheckin_{i}" for i in range(1, 11)]
+    low = {item: (5.0 if item in items[8:] else 1.0) for item in items}  # 9 and 10 reversed
+    save_administrations(
+        engine,
+        [
+            Administration(
+                member=code,
+                instrument="mutuality-checkin",
+                instrument_version="1",
+                timepoint="session-13",
+                answers=low,
+                group="SR-B",
+                program=program,
+                session=13,
+                date=day,
+                mode="self-completed",
+                entered_by="tests",
+            )
+            for code in roster["code"]
+        ],
+        source="tests",
+    )
+    at = open_page("repairs")
+    box = at.selectbox(key=keys.W_REPAIR_MEMBER)
+    assert "Whole group SR-B" in box.options
+    box.select("Whole group SR-B").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.radio[0].set_value("acknowledged")
+    at.button[0].click().run()
+    assert any("Saved: acknowledged for session 13" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    whole = table[(table["Member"] == "(whole group)") & (table["Group"] == "SR-B")]
+    assert whole["Status"].tolist() == ["Acknowledged"]
+    dispose(url)
