@@ -8,6 +8,8 @@ The rules live in access.roles; this module only applies them to Streamlit objec
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from access import kept_sign_in, roles
@@ -46,6 +48,16 @@ _keep_sign_in = st.components.v2.component(
 )
 
 
+def handoff_key(handoff: str) -> str:
+    """The widget key of the component that posts `handoff`: names it without showing it.
+
+    Letters and digits only: Streamlit refuses a component key holding "__", which a
+    url-safe token can (about one sign-in in sixty failed with BidiComponentInvalidIdError
+    while the token's first characters were the key).
+    """
+    return f"keep{hashlib.sha256(handoff.encode()).hexdigest()[:16]}"
+
+
 def keep_sign_in_cookie() -> None:
     """After a sign-in, have the browser fetch its sign-in cookie (once)."""
     handoff = st.session_state.get(keys.KEEP_HANDOFF)
@@ -54,7 +66,7 @@ def keep_sign_in_cookie() -> None:
     st.session_state[keys.KEEP_HANDOFF] = None
     with st.sidebar:
         _keep_sign_in(
-            key=f"keep_{handoff[:8]}",
+            key=handoff_key(handoff),
             data={"path": kept_sign_in.KEEP_PATH, "handoff": handoff},
             height=0,
         )

@@ -83,7 +83,13 @@ def open_signed_in(page, address: str, link: str, expected: str) -> None:
     page.get_by_role("button", name="Sign out").wait_for(timeout=120_000)
     wait_for_app(page)  # Home has finished its first run
     # A full page load would start a new, signed-out session: use the sidebar link.
-    page.get_by_role("link", name=link, exact=True).click(timeout=120_000)
+    try:
+        page.get_by_role("link", name=link, exact=True).click(timeout=120_000)
+    except Exception:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"no-link-{link}.png"))
+        links = [a.inner_text() for a in page.get_by_role("link").all()]
+        raise AssertionError(f"no sidebar link {link!r}; links: {links}") from None
     settle(page, expected)
 
 
