@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.omega import omega_coefficients
 from analysis.reliability import (
     ScaleReliability,
     feldt_interval,
-    omega_coefficients,
     reliability_frames,
     reliability_table,
     scale_reliability,
