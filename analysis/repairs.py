@@ -180,13 +180,19 @@ def follow_disconnections(
     sessions_held = held if held is not None else _held(data)
     seen = _seen(data, present)
     rows: list[dict] = []
+    # Each group's mean per session, once: the chronic rule's band is drawn from it.
+    group_means = {
+        None if _missing(g) else g: part.groupby("session")["score"].mean()
+        for g, part in data.groupby("group", dropna=False)
+    }
     for (group, member), history in data.groupby(["group", "member"], sort=True, dropna=False):
         member_alerts = _alerts_of(alerts, "member", group, member)
         acute = _follow_acute(
             history, member_alerts, threshold, sign, facilitator_threshold, window
         )
+        means = group_means[None if _missing(group) else group]
         chronic = _follow_chronic(
-            data, group, member, history, acute, threshold, sign, window, chronic_sessions
+            means, group, member, history, acute, threshold, sign, window, chronic_sessions
         )
         for record in acute + chronic:
             _decide_absence(record, seen.get((group, member), set()), sessions_held, window)
@@ -393,7 +399,7 @@ def _decide_absence(
 
 
 def _follow_chronic(
-    data: pd.DataFrame,
+    means: pd.Series,
     group,
     member: str,
     history: pd.DataFrame,
@@ -406,8 +412,6 @@ def _follow_chronic(
     """A member's chronic disconnections: low and flat, or twice not back."""
     if not math.isfinite(threshold):
         return []
-    in_group = data[data["group"].eq(group) if group is not None else data["group"].isna()]
-    means = in_group.groupby("session")["score"].mean()
     history = history.sort_values("session").reset_index(drop=True)
     bands = history["session"].map(means) - sign * threshold
 

@@ -25,7 +25,7 @@ if view.programs.empty:
 dashboard.reading(view.reading)
 
 repair = view.repairs
-if repair.may_read:
+if repair is not None:
     st.subheader("Open disconnections")
     following = repair.records[repair.records["status"].isin(repairs.UNDECIDED)]
     if following.empty:

@@ -16,7 +16,7 @@ from measures import CHECKIN
 from services import published
 from services.catalog import instrument_by_id
 from services.readings import home_reading
-from services.repairs import follow_up
+from services.repairs import follow_up, may_read_records
 from services.selection import (
     Scope,
     engine_for,
@@ -43,8 +43,8 @@ class HomeView:
     no_alerts: str = "No member or group dropped reliably at their latest session."
     #: The members of all groups shown, which the reading prints (`services.readings`).
     n_members: int = 0
-    #: The disconnection records (`services.repairs`): for staff who may read them, those
-    #: of their groups; for others, counts only.
+    #: The disconnection records (`services.repairs`) of the groups of staff who may read
+    #: them; None for others (they see `alerts`, fit to publish).
     repairs: object | None = None
 
 
@@ -87,12 +87,19 @@ def home(url: str, version: str, today: dt.date, user=None, recent_days: int = 2
         recent = list_sessions(engine, date_to=today, newest_first=True, group_ids=own, limit=8)
     upcoming = list_sessions(engine, date_from=today + dt.timedelta(days=1), group_ids=own)
     upcoming = upcoming.head(10)
-    alerts = open_alerts(url, version, user=user)
-    followed = follow_up(url, version, user=user)
     n_members = int(group_table["members"].sum()) if len(group_table) else 0
-    reading = home_reading(
-        len(programs), len(group_table), n_members, followed.summary["open"], followed=True
-    )
+    # Staff who read repair records see the records still followed; the others (evaluators)
+    # the published group alerts. Each computes only what its reader is shown.
+    if may_read_records(user):
+        followed = follow_up(url, version, user=user)
+        alerts = pd.DataFrame(columns=ALERT_COLUMNS)
+        reading = home_reading(
+            len(programs), len(group_table), n_members, followed.summary["open"], followed=True
+        )
+    else:
+        followed = None
+        alerts = open_alerts(url, version, user=user)
+        reading = home_reading(len(programs), len(group_table), n_members, len(alerts))
     view = HomeView(
         programs,
         group_table,
@@ -106,22 +113,26 @@ def home(url: str, version: str, today: dt.date, user=None, recent_days: int = 2
     return published.home(view) if published.applies_to(user) else view
 
 
+#: The columns of `open_alerts`.
+ALERT_COLUMNS = [
+    "level",
+    "group",
+    "member",
+    "session",
+    "score",
+    "members",
+    "what happened",
+    "what to do",
+]
+
+
 def open_alerts(url: str, version: str, scale: str = "total", user=None) -> pd.DataFrame:
     """Disconnection alerts at each group's latest check-in session, with what to do.
 
     ``members`` is how many members the score rests on (1 for a member's alert, those
     present for a group's mean): what is fit to publish is decided on it.
     """
-    columns = [
-        "level",
-        "group",
-        "member",
-        "session",
-        "score",
-        "members",
-        "what happened",
-        "what to do",
-    ]
+    columns = ALERT_COLUMNS
     instrument = instrument_by_id(CHECKIN)
     scope = Scope(url=url, version=version, instrument=CHECKIN, user=user)
     scored, _ = with_sessions(scope)

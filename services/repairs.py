@@ -35,7 +35,6 @@ from privacy.notice import PART2_SHORT  # noqa: F401 - the pages read it from he
 from services.catalog import instrument_by_id
 from services.selection import (
     Scope,
-    data_version,
     engine_for,
     own_group_ids,
     wide_answers,
@@ -116,12 +115,23 @@ def follow_up(
     scope = Scope(url=url, version=version, instrument=CHECKIN, program=program)
     scored, _ = with_sessions(scope)
     settings = program_settings(engine_for(url))
+    from store.repairs import load_steps
+
+    steps = load_steps(engine_for(url))  # read once, split by program below
+    step_programs = steps["program"].map(_text)
     parts, rules, notes = [], [], []
     programs = scored["program"].map(_text) if len(scored) else pd.Series(dtype=object)
     for name in sorted(set(programs), key=lambda v: v or ""):
         own_window = window or (settings.get(name) and settings[name].window) or DEFAULT_WINDOW
         followed, said = _follow_program(
-            url, version, instrument, name, scored[programs == name], scale, own_window
+            url,
+            version,
+            instrument,
+            name,
+            scored[programs == name],
+            steps[step_programs == name],
+            scale,
+            own_window,
         )
         if followed is not None:
             parts.append(followed.records.assign(program=name, window=own_window))
@@ -139,8 +149,8 @@ def follow_up(
     return RepairsView(records, counts, rules, shown_window, notes, may_read, groups)
 
 
-def _follow_program(url, version, instrument, program, scored, scale, window):
-    """One program's records, and what was said about its alerts."""
+def _follow_program(url, version, instrument, program, scored, steps, scale, window):
+    """One program's records (from its check-ins and recorded `steps`), and what was said."""
     label = program or "answers without a program"
     if scored.empty or scored[scale].notna().sum() < 3:
         return None, [f"{label}: too few check-ins to follow disconnections yet."]
@@ -161,7 +171,7 @@ def _follow_program(url, version, instrument, program, scored, scale, window):
         found.alerts,
         threshold=found.reliable_change_threshold,
         higher_is_better=higher_is_better,
-        steps=_steps(url, program),
+        steps=steps,
         present=present,
         held=held,
         window=window,
@@ -455,30 +465,28 @@ def groups_table(view: RepairsView, publishes: bool) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def follow_up_due(url: str, session, member: str) -> bool:
+def follow_up_due(view: RepairsView, url: str, session, member: str) -> bool:
     """Whether `member` is asked the follow-up question in `session` (a `SessionInfo`).
 
     Yes while a disconnection of theirs that began at an earlier session of this group is
-    still being followed (open, acknowledged or repair attempted), and they have not
-    answered the follow-up in this session yet.
+    still being followed (open, acknowledged or repair attempted) in `view` (`follow_up` of
+    the session's program, read with full access), and they have not answered the follow-up
+    in this session yet.
     """
     from store.sessions import answered_members
 
-    if session is None or session.group is None:
+    if session is None or session.group is None or view.records.empty:
         return False
-    if member in answered_members(engine_for(url), session.id, FOLLOW_UP):
-        return False
-    view = follow_up(url, data_version(url), program=session.program)
     records = view.records
-    if records.empty:
-        return False
     mine = records[
         (records["group"] == session.group)
         & (records["member"] == member)
         & records["status"].isin(UNDECIDED)
         & (records["session"].astype(float) < float(session.number))
     ]
-    return not mine.empty
+    if mine.empty:
+        return False
+    return member not in answered_members(engine_for(url), session.id, FOLLOW_UP)
 
 
 def records_table(records: pd.DataFrame) -> pd.DataFrame:
@@ -497,9 +505,9 @@ def records_table(records: pd.DataFrame) -> pd.DataFrame:
             "Decided at session": records["outcome_session"].map(whole),
             "Sessions to reconnect": records["sessions_to_reconnect"].map(whole),
             "What was tried": records["actions"].map(lambda a: "; ".join(a or [])),
-            "The member said it mattered (1-5)": records.get(
-                "member_said", pd.Series(float("nan"), index=records.index)
-            ).map(lambda v: "" if v != v else f"{v:g}"),
+            "The member said it mattered (1-5)": records["member_said"].map(
+                lambda v: "" if v != v else f"{v:g}"
+            ),
         }
     )
 
@@ -545,13 +553,6 @@ def _group_id(url: str, user, program: str | None, group: str) -> int:
 def _steps_of(steps: pd.DataFrame, member: str | None, session: int, kind: str) -> int:
     mine = steps["member"].isna() if member is None else steps["member"] == member
     return int((mine & (steps["session"] == int(session)) & (steps["kind"] == kind)).sum())
-
-
-def _steps(url: str, program: str | None) -> pd.DataFrame:
-    from store.repairs import load_steps
-
-    steps = load_steps(engine_for(url))
-    return steps[steps["program"].map(_text) == program]
 
 
 def _attendance(url: str, program: str | None, scores: pd.DataFrame):

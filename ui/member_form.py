@@ -18,11 +18,15 @@ from typing import Any
 import streamlit as st
 
 from measures import FOLLOW_UP, Instrument, load_instrument
-from services import repairs, sessions
+from services import repairs, selection, sessions
 from services.sessions import CHECKIN, SessionInfo, roster_code
 from ui import state as keys
 from ui.speech import read_aloud_button, spoken_text
 from ui.strings import LANGUAGES, SPEECH_LANGUAGE, text
+
+#: The session's program's disconnection records, reused until the stored data change (so
+#: each member's code does not recompute them); no spinner: its words would be English only.
+_followed = st.cache_data(show_spinner=False, max_entries=8)(repairs.follow_up)
 
 #: Seconds the kiosk shows the thank-you before it starts again for the next person.
 KIOSK_RESET_SECONDS = 8
@@ -191,7 +195,8 @@ def _code_screen(
         else:
             keys.reset_form(state)
             state[keys.FORM_MEMBER] = code
-            state[keys.FORM_FOLLOW_UP] = repairs.follow_up_due(url, session, code)
+            followed = _followed(url, selection.data_version(url), program=session.program)
+            state[keys.FORM_FOLLOW_UP] = repairs.follow_up_due(followed, url, session, code)
             state[keys.FORM_PHASE] = "question"
         st.rerun()
 
