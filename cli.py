@@ -153,6 +153,13 @@ def cmd_repairs(args) -> int:
     return repairs_command(args, emit_json)
 
 
+def cmd_dif(args) -> int:
+    """Differential item functioning of a scale's items by a grouping column."""
+    from commands.dif import dif_command
+
+    return dif_command(args, emit_json)
+
+
 # Parser --------------------------------------------------------------------------------
 
 
@@ -281,6 +288,48 @@ def build_parser() -> argparse.ArgumentParser:
         "--deidentify",
         action="store_true",
         help="counts and rates only: no member codes, no recorded actions",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command(
+        "dif",
+        cmd_dif,
+        "Does each item of a scale measure the same in every grouping (ordinal logistic DIF)?",
+    )
+    p.add_argument("input", metavar="INPUT", help="response file")
+    instrument_option(p)
+    p.add_argument(
+        "--by",
+        required=True,
+        metavar="COLUMN",
+        help="the file's column holding each administration's grouping (e.g. language)",
+    )
+    p.add_argument("--scale", help="scale id (default: the instrument's first scale)")
+    p.add_argument("--timepoint", help="only this timepoint (default: every answer set)")
+    p.add_argument(
+        "--no-purify",
+        action="store_true",
+        help="match on every item's score in one pass (default: flagged items leave the score)",
+    )
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=0.01,
+        help="flag an item when a likelihood-ratio test has p at or below this (default 0.01)",
+    )
+    p.add_argument(
+        "--min-cell",
+        type=int,
+        default=5,
+        metavar="N",
+        help="merge answer categories with fewer than N answers in a grouping (default 5)",
+    )
+    p.add_argument(
+        "--min-cell-size",
+        type=int,
+        default=5,
+        metavar="N",
+        help="leave out groupings of fewer than N members, counts not shown (default 5)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 

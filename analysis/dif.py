@@ -1,4 +1,4 @@
-"""Differential item functioning: does an item measure the same in every grouping?
+"""Differential item functioning: whether an item measures the same in every grouping.
 
 Ordinal logistic regression DIF (Swaminathan & Rogers 1990; Zumbo 1999; Choi, Gibbons & Crane
 2011, the R package lordif). For each item, three proportional-odds (cumulative logit) models
@@ -16,26 +16,26 @@ item is flagged by lordif's default rule: any of the three p-values at or below 
 
 Two choices differ from lordif and are stated in every result (``criterion``):
 
-* The matching variable is the scale's total score (Zumbo 1999), not lordif's IRT theta from a
-  graded response model with iterative purification. A therapy group's few dozen members cannot
-  calibrate an IRT model; the total score is what the scale reports.
+* The matching variable is the scale's score (Zumbo 1999), not lordif's IRT theta from a
+  graded response model. A therapy group's few dozen members cannot calibrate an IRT model;
+  the score is what the scale reports. Purification is lordif's: items flagged in one pass
+  leave the matching score of the next (`item_dif(..., purify=True)`).
 * Sparse answer categories are merged as lordif's ``collapse`` merges them (a category with fewer
   than ``min_cell`` answers in any grouping joins the category below it), so the models are
   fitted on categories every grouping has used (see `collapse_categories`).
 
->>> result = item_dif(items, total, grouping)          # doctest: +SKIP
+>>> result = item_dif(items, grouping, purify=True)    # doctest: +SKIP
 >>> [i.item for i in result.items if i.flagged]       # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from statsmodels.miscmodels.ordinal_model import OrderedModel
+from scipy import optimize, special, stats
 
 #: lordif's defaults: flag when any likelihood-ratio p-value is at or below this.
 ALPHA = 0.01
@@ -89,17 +89,28 @@ class DifResult:
     alpha: float = ALPHA
     min_cell: int = MIN_CELL
     notes: list[str] = field(default_factory=list)
+    #: Passes of the models (more than one with purification).
+    iterations: int = 0
+    #: The items whose score matched members in the last pass.
+    anchors: list[str] = field(default_factory=list)
+    purified: bool = False
 
     @property
     def criterion(self) -> str:
         """The flagging rule and matching variable, in words."""
+        purified = (
+            ", recomputed without the flagged items until the same items are flagged twice "
+            "(purification, as lordif does)"
+            if self.purified
+            else ""
+        )
         return (
             f"An item is flagged when any of the three likelihood-ratio tests (uniform, "
             f"non-uniform, both) has p <= {self.alpha:g} (lordif's default criterion "
-            f"'Chisqr', alpha = {self.alpha:g}). Members are matched on the scale's total "
-            f"score (Zumbo 1999), not on lordif's IRT theta; answer categories with fewer than "
-            f"{self.min_cell} answers in a grouping are merged with the category below, as "
-            f"lordif's minCell = {self.min_cell} does."
+            f"'Chisqr', alpha = {self.alpha:g}). Members are matched on the scale's score "
+            f"(Zumbo 1999), not on lordif's IRT theta{purified}; answer categories with fewer "
+            f"than {self.min_cell} answers in a grouping are merged with the category below, "
+            f"as lordif's minCell = {self.min_cell} does."
         )
 
 
@@ -125,13 +136,50 @@ def collapse_categories(answers: pd.Series, grouping: pd.Series, min_cell: int) 
 
 
 def _fit(answers: np.ndarray, exog: np.ndarray) -> tuple[float, np.ndarray]:
-    """Log-likelihood and slopes of a proportional-odds logit model (statsmodels)."""
-    model = OrderedModel(answers, exog, distr="logit")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = model.fit(method="bfgs", disp=False, maxiter=2000, gtol=1e-10)
-    slopes = np.asarray(fit.params[: exog.shape[1]])
-    return float(fit.llf), slopes
+    """Log-likelihood and slopes of a proportional-odds logit model, fitted by maximum likelihood.
+
+    P(answer <= k) = logistic(threshold_k - exog @ slopes), as MASS::polr, rms::lrm (with the
+    sign of the slopes turned) and statsmodels' OrderedModel fit it. Thresholds are kept in
+    order by fitting the first and the logs of the gaps; the gradient is exact (BFGS).
+    """
+    levels, y = np.unique(answers, return_inverse=True)
+    k, p = len(levels) - 1, exog.shape[1]
+    scale = exog.std(axis=0)
+    scale[scale == 0] = 1.0
+    x = (exog - exog.mean(axis=0)) / scale
+    cumulative = np.cumsum(np.bincount(y, minlength=k + 1))[:-1] / len(y)
+    start_thresholds = np.log(cumulative / (1 - cumulative))
+    start = np.concatenate(
+        [[start_thresholds[0]], np.log(np.maximum(np.diff(start_thresholds), 1e-3)), np.zeros(p)]
+    )
+
+    def unpack(params):
+        thresholds = np.cumsum(np.concatenate([[params[0]], np.exp(params[1:k])]))
+        return thresholds, params[k:]
+
+    def objective(params):
+        thresholds, slopes = unpack(params)
+        eta = x @ slopes
+        upper = np.append(thresholds, np.inf)[y] - eta
+        lower = np.insert(thresholds, 0, -np.inf)[y] - eta
+        f_up, f_low = special.expit(upper), special.expit(lower)
+        prob = np.maximum(f_up - f_low, 1e-300)
+        d_up, d_low = f_up * (1 - f_up), f_low * (1 - f_low)
+        # d log prob / d threshold_j: +d_up/prob where j is the upper cut, -d_low/prob lower.
+        grad_thresholds = np.bincount(y, weights=d_up / prob, minlength=k + 1)[:k]
+        grad_thresholds -= np.bincount(y, weights=d_low / prob, minlength=k + 1)[1:]
+        grad_slopes = -((d_up - d_low) / prob) @ x
+        # Chain rule to (first threshold, log gaps): threshold_j = first + sum of gaps <= j.
+        gaps = np.exp(params[1:k])
+        tail = np.cumsum(grad_thresholds[::-1])[::-1]
+        grad = np.concatenate([[tail[0]], tail[1:] * gaps, grad_slopes])
+        return -np.sum(np.log(prob)), -grad
+
+    fit = optimize.minimize(
+        objective, start, jac=True, method="BFGS", options={"gtol": 1e-9, "maxiter": 5000}
+    )
+    _, slopes = unpack(fit.x)
+    return float(-fit.fun), slopes / scale
 
 
 def _null_loglik(answers: np.ndarray) -> float:
@@ -140,19 +188,25 @@ def _null_loglik(answers: np.ndarray) -> float:
     return float(np.sum(counts * np.log(counts / counts.sum())))
 
 
-def _reading(item: str, result: ItemDif) -> str:
+def described_as(value: str) -> str:
+    """The words for a grouping of self-descriptions: 'by members who describe themselves as …'."""
+    return f"by members who describe themselves as {value}"
+
+
+def _reading(item: str, result: ItemDif, who: Callable[[str], str] = described_as) -> str:
     if result.note:
         return f"{item}: {result.note}"
     if not result.flagged:
         return f"{item} is answered alike in every grouping by members with the same total."
     parts = []
-    if result.p_uniform is not None and result.p_uniform <= ALPHA or (
-        result.p_overall is not None and result.p_overall <= ALPHA
+    if (
+        result.p_uniform is not None
+        and result.p_uniform <= ALPHA
+        or (result.p_overall is not None and result.p_overall <= ALPHA)
     ):
         parts.append(
-            f"{item} is answered higher by members who describe themselves as "
-            f"{result.higher} than by members who describe themselves as {result.lower} "
-            f"with the same total"
+            f"{item} is answered higher {who(result.higher)} than {who(result.lower)}, "
+            f"among members with the same total"
         )
     if result.p_nonuniform is not None and result.p_nonuniform <= ALPHA:
         parts.append(f"{item}'s link with the total differs between groupings")
@@ -167,30 +221,32 @@ def one_item_dif(
     *,
     alpha: float = ALPHA,
     min_cell: int = MIN_CELL,
+    who: Callable[[str], str] = described_as,
 ) -> ItemDif:
     """The three models and their comparisons for one item (rows with all three values).
 
     `answers` are the item's answers, `total` the matching score and `grouping` each row's
-    grouping label; all three share an index. An item that cannot be tested (one grouping
-    left, a grouping with no answers, too few categories) gets a `note` saying why and no
-    statistics: nothing is made up.
+    grouping label; all three share an index; `who(value)` words a grouping in the reading
+    ("by members who describe themselves as …", "in Spanish"). An item that cannot be tested
+    (one grouping left, a grouping with no answers, too few categories) gets a `note` saying
+    why and no statistics: nothing is made up.
     """
     rows = pd.DataFrame({"y": answers, "total": total, "g": grouping}).dropna()
     result = ItemDif(item=item, n=len(rows), categories=int(rows["y"].nunique()))
     present = sorted(rows["g"].unique())
     missing = sorted(set(grouping.dropna().unique()) - set(present))
     if missing:
-        result.note = f"nobody answered it among members who describe themselves as {missing[0]}"
+        result.note = f"no answers {who(missing[0])}"
     elif len(present) < 2:
         result.note = "only one grouping answered it, so there is nothing to compare"
     if result.note:
-        result.reading = _reading(item, result)
+        result.reading = _reading(item, result, who)
         return result
     try:
         y = collapse_categories(rows["y"], rows["g"], min_cell).to_numpy()
     except ValueError as error:
         result.note = f"not tested: {error}"
-        result.reading = _reading(item, result)
+        result.reading = _reading(item, result, who)
         return result
     result.categories = int(len(np.unique(y)))
     x = rows["total"].to_numpy(dtype=float)
@@ -222,7 +278,7 @@ def one_item_dif(
     result.higher = max(effects, key=effects.get)
     result.lower = min(effects, key=effects.get)
     result.flagged = min(result.p_uniform, result.p_nonuniform, result.p_overall) <= alpha
-    result.reading = _reading(item, result)
+    result.reading = _reading(item, result, who)
     return result
 
 
@@ -231,19 +287,28 @@ def item_dif(
     grouping: pd.Series,
     *,
     total: pd.Series | None = None,
+    matching: Callable[[list[str]], pd.Series] | None = None,
+    purify: bool = False,
+    max_iterations: int = 10,
     alpha: float = ALPHA,
     min_cell: int = MIN_CELL,
+    who: Callable[[str], str] = described_as,
 ) -> DifResult:
     """DIF of every item column of `items` by `grouping` (same index, one row per answer set).
 
-    `total` is the matching score; by default the sum of the items over rows that answered
-    every item (rows missing an item are then not matched and not used). Groupings are
-    compared in sorted order; the first is the reference of the model's dummies (the
-    likelihood-ratio tests do not depend on it).
+    The matching score is `total` when given; else `matching(anchor_items)` when given; else
+    the sum of the anchor items over rows that answered every one (rows without a score are
+    not used). With `purify`, as lordif does, items flagged in one pass leave the matching
+    score of the next (`matching` of the unflagged items and the studied item) until the
+    same items are flagged twice in a row (at most `max_iterations` passes). Groupings are compared in sorted order;
+    the first is the reference of the dummies (the tests do not depend on it).
     """
     grouping = grouping.astype(object).where(grouping.notna(), None)
-    if total is None:
-        total = items.sum(axis=1, min_count=items.shape[1])
+    if matching is None:
+
+        def matching(anchors: list[str]) -> pd.Series:
+            return items[anchors].sum(axis=1, min_count=len(anchors))
+
     labels = sorted(grouping.dropna().unique())
     result = DifResult(
         groupings=labels, reference=labels[0] if labels else "", alpha=alpha, min_cell=min_cell
@@ -252,15 +317,34 @@ def item_dif(
         result.notes.append(
             "Every member is in one grouping, so no item can be compared between groupings."
         )
-    unmatched = int(total.isna().sum())
+    anchors = list(items.columns)
+    flagged: set[str] | None = None
+    for _ in range(max_iterations if purify and total is None else 1):
+        passed = []
+        for item in items.columns:
+            # The studied item is always part of its own matching score (Zumbo 1999).
+            own = anchors if item in anchors else [*anchors, item]
+            score = total if total is not None else matching(own)
+            passed.append(
+                one_item_dif(
+                    item, items[item], score, grouping, alpha=alpha, min_cell=min_cell, who=who
+                )
+            )
+        result.items, result.iterations = passed, result.iterations + 1
+        now = {i.item for i in passed if i.flagged}
+        if now == flagged or len(now) == len(items.columns):
+            break
+        flagged, anchors = now, [c for c in items.columns if c not in now]
+    result.anchors = anchors if total is None else []
+    result.purified = purify and total is None
+    if result.purified and len(result.anchors) < len(items.columns):
+        result.notes.append(
+            f"Matched on the items not flagged ({', '.join(result.anchors) or 'none'}) after "
+            f"{result.iterations} passes (purification, as lordif does)."
+        )
+    unmatched = int(score.isna().sum())
     if unmatched:
         result.notes.append(
-            f"{unmatched} answer set(s) without a total (an item skipped) are not used."
-        )
-    for item in items.columns:
-        result.items.append(
-            one_item_dif(
-                item, items[item], total, grouping, alpha=alpha, min_cell=min_cell
-            )
+            f"{unmatched} answer set(s) without a matching score (items skipped) are not used."
         )
     return result
