@@ -300,8 +300,9 @@ def item_dif(
     the sum of the anchor items over rows that answered every one (rows without a score are
     not used). With `purify`, as lordif does, items flagged in one pass leave the matching
     score of the next (`matching` of the unflagged items and the studied item) until the
-    same items are flagged twice in a row (at most `max_iterations` passes). Groupings are compared in sorted order;
-    the first is the reference of the dummies (the tests do not depend on it).
+    same items are flagged twice in a row (at most `max_iterations` passes). Groupings are
+    compared in sorted order; the first is the reference of the dummies (the tests do not
+    depend on it).
     """
     grouping = grouping.astype(object).where(grouping.notna(), None)
     if matching is None:

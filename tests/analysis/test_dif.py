@@ -74,12 +74,31 @@ def results():
 
 
 @pytest.mark.parametrize(
-    ("case", "item", "uniform", "nonuniform", "overall", "p_overall", "mcfadden", "nagelkerke",
-     "beta", "categories"),
+    (
+        "case",
+        "item",
+        "uniform",
+        "nonuniform",
+        "overall",
+        "p_overall",
+        "mcfadden",
+        "nagelkerke",
+        "beta",
+        "categories",
+    ),
     R_LORDIF,
 )
 def test_item_statistics_match_lordif_in_r(
-    results, case, item, uniform, nonuniform, overall, p_overall, mcfadden, nagelkerke, beta,
+    results,
+    case,
+    item,
+    uniform,
+    nonuniform,
+    overall,
+    p_overall,
+    mcfadden,
+    nagelkerke,
+    beta,
     categories,
 ):
     got = next(i for i in results[case].items if i.item == item)
@@ -104,14 +123,18 @@ def test_the_reading_names_which_grouping_answers_higher(results):
     for item, higher in R_HIGHER.items():
         got = next(i for i in results["A"].items if i.item == item)
         assert got.higher == higher
-        assert f"answered higher by members who describe themselves as {higher}" in got.reading
+        lower = "2" if higher == "1" else "1"
+        assert got.reading == (
+            f"{item} is answered higher by members who describe themselves as {higher} than "
+            f"by members who describe themselves as {lower}, among members with the same total."
+        )
     plain = next(i for i in results["A"].items if i.item == "N2")
     assert plain.reading == "N2 is answered alike in every grouping by members with the same total."
 
 
 def test_criterion_states_lordif_defaults_and_the_matching_variable(results):
     criterion = results["A"].criterion
-    assert f"p <= {ALPHA:g}" in criterion and "total score" in criterion and "minCell" in criterion
+    assert f"p <= {ALPHA:g}" in criterion and "scale's score" in criterion and "minCell" in criterion
 
 
 def test_collapse_merges_a_sparse_category_into_the_one_below_as_lordif_does():
@@ -137,17 +160,13 @@ def test_one_grouping_only_gives_notes_not_numbers():
 
 
 def test_an_item_nobody_answered_in_one_language_is_named_not_tested():
-    items = pd.DataFrame(
-        {"q1": [1, 2, 3, 4, 5] * 4, "q2": [2, 3, 4, 5, 1] * 2 + [None] * 10}
-    )
+    items = pd.DataFrame({"q1": [1, 2, 3, 4, 5] * 4, "q2": [2, 3, 4, 5, 1] * 2 + [None] * 10})
     language = pd.Series(["English"] * 10 + ["Spanish"] * 10)
     total = items["q1"] * 2
-    result = item_dif(items, language, total=total)
+    result = item_dif(items, language, total=total, who=lambda v: f"in {v}")
     q2 = result.items[1]
     assert q2.chi2_uniform is None and not q2.flagged
-    assert q2.reading == (
-        "q2: nobody answered it among members who describe themselves as Spanish"
-    )
+    assert q2.reading == "q2: no answers in Spanish"
 
 
 def test_too_few_answers_per_category_is_said():
