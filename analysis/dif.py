@@ -333,9 +333,20 @@ def item_dif(
             )
         result.items, result.iterations = passed, result.iterations + 1
         now = {i.item for i in passed if i.flagged}
-        if now == flagged or len(now) == len(items.columns):
+        if now == flagged:
+            break
+        if len(now) >= len(items.columns) - 1:
+            result.notes.append(
+                "Purification stopped: it would leave fewer than two items to match members on."
+            )
             break
         flagged, anchors = now, [c for c in items.columns if c not in now]
+    else:
+        if purify and total is None and max_iterations > 1:
+            result.notes.append(
+                f"Purification did not settle in {max_iterations} passes (the flagged items "
+                f"kept changing); the last pass is shown."
+            )
     result.anchors = anchors if total is None else []
     result.purified = purify and total is None
     if result.purified and len(result.anchors) < len(items.columns):

@@ -134,7 +134,9 @@ def test_the_reading_names_which_grouping_answers_higher(results):
 
 def test_criterion_states_lordif_defaults_and_the_matching_variable(results):
     criterion = results["A"].criterion
-    assert f"p <= {ALPHA:g}" in criterion and "scale's score" in criterion and "minCell" in criterion
+    assert (
+        f"p <= {ALPHA:g}" in criterion and "scale's score" in criterion and "minCell" in criterion
+    )
 
 
 def test_collapse_merges_a_sparse_category_into_the_one_below_as_lordif_does():
@@ -173,3 +175,27 @@ def test_too_few_answers_per_category_is_said():
     items = pd.DataFrame({"q1": [1, 2, 3, 1, 2, 3, 1, 2], "q2": [1, 1, 2, 2, 3, 3, 1, 2]})
     result = item_dif(items, pd.Series(["a", "b"] * 4))
     assert result.items[0].note.startswith("not tested: fewer than two answer categories")
+
+
+def test_purification_matches_the_same_loop_in_r(reference_dir):
+    # R 4.2.2 + rms 6.5.0, lordif's collapse/runolr per item, each pass matching on the
+    # unflagged items plus the studied item (union(anchors, item)), until the flagged set
+    # repeats: case C (E1-E5 by age band) settles after 5 passes on anchors E2, E4 with
+    #   E1 chi2_uniform 13.889383 chi2_nonuniform 2.807611 p_overall 0.002213
+    #   E3 chi2_uniform 22.315640 chi2_nonuniform 0.439488 p_overall 0.000142
+    #   E5 chi2_uniform 75.091851 chi2_nonuniform 4.444328 p_overall 0.000000
+    bfi = pd.read_csv(reference_dir / "psych_bfi.csv")
+    result = item_dif(*_case(bfi, "C"), purify=True)
+    assert (result.iterations, result.anchors) == (5, ["E2", "E4"])
+    expected = {
+        "E1": (13.889383, 2.807611),
+        "E3": (22.315640, 0.439488),
+        "E5": (75.091851, 4.444328),
+    }
+    for item in result.items:
+        if item.item in expected:
+            assert (item.chi2_uniform, item.chi2_nonuniform) == pytest.approx(
+                expected[item.item], abs=2e-5
+            )
+    assert [i.item for i in result.items if i.flagged] == ["E1", "E3", "E5"]
+    assert "purification" in result.criterion
