@@ -305,7 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="the file's column holding each administration's grouping (e.g. language)",
     )
     p.add_argument("--scale", help="scale id (default: the instrument's first scale)")
-    p.add_argument("--timepoint", help="only this timepoint (default: every answer set)")
+    p.add_argument(
+        "--timepoint", help="only this timepoint (default: each member's first answer set)"
+    )
+    p.add_argument(
+        "--every-answer-set",
+        action="store_true",
+        help="use every answer set, repeated ones of a member too (p-values then too small)",
+    )
     p.add_argument(
         "--no-purify",
         action="store_true",

@@ -50,6 +50,7 @@ def dif_command(args, emit_json: Callable[[dict], None]) -> int:
         by=args.by,
         scale=args.scale,
         timepoint=args.timepoint,
+        every_answer_set=args.every_answer_set,
         purify=not args.no_purify,
         alpha=args.alpha,
         min_cell=args.min_cell,

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import Workbook
 
+from sample_data.context import CONTEXT_FILE, context_checkins, self_descriptions
 from sample_data.generator import CHECKIN, CONNECTION, DISTRESS, DemoProgram
 
 #: File stem of each instrument's wide file.
@@ -82,8 +83,10 @@ def write_program(program: DemoProgram, out: str | Path) -> list[Path]:
 
     Files: ``demo_long.csv/.xlsx`` (every instrument, long format),
     ``demo_checkin_wide``, ``demo_relational_connection_wide`` and ``demo_core10_wide``
-    (``.csv`` and ``.xlsx``, wide format), and ``demo_roster.csv``, ``demo_sessions.csv``,
-    ``demo_attendance.csv``, ``demo_disconnections.csv``.
+    (``.csv`` and ``.xlsx``, wide format), ``demo_roster.csv``, ``demo_sessions.csv``,
+    ``demo_attendance.csv``, ``demo_disconnections.csv``, and ``demo_checkin_context.csv``
+    (the check-ins with synthetic self-descriptions and a planted language difference:
+    `sample_data.context`).
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -97,4 +100,6 @@ def write_program(program: DemoProgram, out: str | Path) -> list[Path]:
         written.append(write_xlsx(wide, out / f"{stem}.xlsx"))
     for attribute, name in TABLE_FILES.items():
         written.append(write_csv(getattr(program, attribute), out / name))
+    described = context_checkins(program.wide(CHECKIN), self_descriptions(program.roster))
+    written.append(write_csv(described, out / f"{CONTEXT_FILE}.csv"))
     return written

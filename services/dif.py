@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.dif import ALPHA, MIN_CELL, DifResult, described_as, item_dif
 from analysis.reliability import scale_reliability
+from analysis.timepoints import timepoint_place
 from measures import Instrument
 from measures.scoring import keyed_items
 from privacy.suppression import MIN_CELL_SIZE
@@ -96,6 +97,7 @@ def dif_of(
     by: str,
     scale: str | None = None,
     timepoint: str | None = None,
+    every_answer_set: bool = False,
     purify: bool = True,
     alpha: float = ALPHA,
     min_cell: int = MIN_CELL,
@@ -107,7 +109,9 @@ def dif_of(
     grouping of each administration (member, timepoint, grouping). Items are tested as
     answered; members are matched on the scale's score (the mean of its reverse-keyed items,
     prorated within the scale's `max_missing`, so an answer set is left out only when its
-    score is missing); with `purify` (lordif's default) flagged items leave that score.
+    score is missing); with `purify` (lordif's default) flagged items leave that score. The
+    models assume one answer set per member: without `timepoint`, each member's first
+    (`analysis.timepoints.timepoint_place`) is used unless `every_answer_set`.
     """
     chosen = instrument.scale(scale) if scale else instrument.scales[0]
     rows = wide.merge(groupings, on=["member", "timepoint"], how="left")
@@ -116,10 +120,20 @@ def dif_of(
         rows = rows[rows["timepoint"].astype(str) == str(timepoint)]
         if rows.empty:
             raise ValueError(f"no answers at timepoint {timepoint!r}")
+    elif rows["member"].duplicated().any() and not every_answer_set:
+        place = rows["timepoint"].map(timepoint_place)
+        rows = rows.assign(_place=place).sort_values("_place", kind="stable")
+        rows = rows.drop_duplicates("member").drop(columns="_place")
+        notes.append(
+            "Members answered at several timepoints; each member's first answer set is used, "
+            "so every row of the models is a different member (--timepoint picks another "
+            "timepoint; --every-answer-set uses them all, which treats repeated answers of one "
+            "member as if they were other members')."
+        )
     elif rows["member"].duplicated().any():
         notes.append(
-            "Members answered at several timepoints; each answer set is one row of the models "
-            "(use --timepoint to test one timepoint)."
+            "Every answer set is used: repeated answers of one member count as if they were "
+            "other members', so p-values are smaller than they should be."
         )
     members = rows.groupby("grouping")["member"].nunique()
     too_small = sorted(g for g, n in members.items() if n < min_members)
@@ -179,6 +193,7 @@ def dif_of_file(
     by: str,
     scale: str | None = None,
     timepoint: str | None = None,
+    every_answer_set: bool = False,
     purify: bool = True,
     alpha: float = ALPHA,
     min_cell: int = MIN_CELL,
@@ -196,6 +211,7 @@ def dif_of_file(
         by=by,
         scale=scale,
         timepoint=timepoint,
+        every_answer_set=every_answer_set,
         purify=purify,
         alpha=alpha,
         min_cell=min_cell,

@@ -17,6 +17,7 @@ from pandas.testing import assert_frame_equal
 from ingest import read_responses, read_table
 from measures import load_instrument, score
 from sample_data.__main__ import main
+from sample_data.context import CONTEXT_FILE
 from sample_data.files import LONG_FILE, TABLE_FILES, WIDE_FILES, write_program
 from sample_data.generator import INSTRUMENTS, generate_program
 
@@ -38,6 +39,7 @@ def fresh_files(tmp_path_factory) -> Path:
 
 def committed_files() -> list[str]:
     names = [f"{LONG_FILE}.csv", f"{LONG_FILE}.xlsx", *TABLE_FILES.values()]
+    names.append(f"{CONTEXT_FILE}.csv")
     for stem in WIDE_FILES.values():
         names += [f"{stem}.csv", f"{stem}.xlsx"]
     return names
