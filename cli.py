@@ -153,6 +153,13 @@ def cmd_repairs(args) -> int:
     return repairs_command(args, emit_json)
 
 
+def cmd_context(args) -> int:
+    """Outcomes of a response file by a column of members' self-descriptions."""
+    from commands.context import context_command
+
+    return context_command(args, emit_json)
+
+
 def cmd_dif(args) -> int:
     """Differential item functioning of a scale's items by a grouping column."""
     from commands.dif import dif_command
@@ -288,6 +295,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--deidentify",
         action="store_true",
         help="counts and rates only: no member codes, no recorded actions",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command(
+        "context",
+        cmd_context,
+        "Outcomes by members' own descriptions of themselves (a column of the file).",
+    )
+    p.add_argument("input", metavar="INPUT", help="response file")
+    instrument_option(p)
+    p.add_argument(
+        "--by",
+        required=True,
+        metavar="COLUMN",
+        help="the file's column holding each administration's description (e.g. gender)",
+    )
+    p.add_argument("--scale", help="scale id (default: the instrument's first scale)")
+    p.add_argument(
+        "--min-cell-size",
+        type=int,
+        default=5,
+        metavar="N",
+        help="hide groupings of fewer than N members, and one more if only one is hidden",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 

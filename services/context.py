@@ -1,0 +1,234 @@
+"""Outcomes by members' own descriptions of themselves: the use case behind `cli.py context`.
+
+A response file, a column of descriptions (`services.descriptions`), one scale: for each
+grouping its members, the mean of its administrations' scores with a member-clustered 95% CI,
+the pre/post change where the file has `pre` and `post`, the change per session where it has
+session numbers, and each grouping's difference from the reference grouping (the one with the
+most members, never "prefer not to say" or "(not given)"), said in neutral words.
+
+Privacy: a grouping of fewer than `min_members` members (5) shows no count and no statistic,
+and when exactly one grouping is hidden the next smallest is hidden with it, so that no hidden
+count or mean can be worked out from the total (`privacy.suppression.Suppressor`). A pre/post
+or trend figure resting on fewer than `min_members` members is hidden the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.context import (
+    clustered_mean,
+    mean_difference,
+    paired_change,
+    session_slopes,
+)
+from analysis.trend import session_numbers_found
+from measures import Instrument
+from privacy.suppression import MIN_CELL_SIZE, Suppressor
+from services.descriptions import NOT_GIVEN, PREFER_NOT, descriptions_from_file
+from services.files import answers_from_file
+
+
+def _r(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def who(by: str, value: str) -> str:
+    """The neutral noun phrase of a grouping: "members who describe themselves as …"."""
+    column = by.strip().lower()
+    if column == "language":
+        return f"members answering in {value}"
+    if column == "mode":
+        return f"answers given {value}" if value != "self-completed" else "self-completed answers"
+    if value == PREFER_NOT:
+        return "members who preferred not to say"
+    if value == NOT_GIVEN:
+        return "members who gave no description"
+    return f"members who describe themselves as {value}"
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _points(value: float) -> str:
+    return f"{abs(value):.2f} point{'s' if round(abs(value), 2) != 1 else ''}"
+
+
+def _ci(low: float, high: float) -> str:
+    return f"95% CI {low:.2f} to {high:.2f}"
+
+
+def context_of(
+    scored: pd.DataFrame,
+    groupings: pd.DataFrame,
+    *,
+    instrument: Instrument,
+    scale: str,
+    by: str,
+    min_members: int = MIN_CELL_SIZE,
+) -> dict:
+    """The ``context --json`` object for scored administrations and their groupings."""
+    rows = scored.merge(groupings, on=["member", "timepoint"], how="left")
+    rows["grouping"] = rows["grouping"].fillna(NOT_GIVEN)
+    rows["score"] = pd.to_numeric(rows[scale], errors="coerce")
+    notes: list[str] = []
+    unscored = int(rows["score"].isna().sum())
+    if unscored:
+        notes.append(f"{unscored} administration(s) without a {scale} score are not counted.")
+    rows = rows.dropna(subset=["score"])
+    values = sorted(rows["grouping"].unique())
+    member_counts = rows.groupby("grouping")["member"].nunique().reindex(values).tolist()
+    suppressor = Suppressor(min_members)
+    hidden = {values[i] for i in suppressor.hidden_parts(member_counts)}
+    if hidden:
+        notes.append(
+            f"Groupings of fewer than {min_members} members show no count and no figures; "
+            f"when one is hidden, the next smallest is hidden with it so that neither can be "
+            f"worked out from the total."
+        )
+    candidates = [v for v in values if v not in hidden and v not in (PREFER_NOT, NOT_GIVEN)]
+    counts = dict(zip(values, member_counts, strict=True))
+    reference = max(candidates, key=lambda v: (counts[v], -values.index(v))) if candidates else None
+    means = {v: clustered_mean(r["score"], r["member"]) for v, r in rows.groupby("grouping")}
+
+    pre_post = _pre_post(rows, values)
+    sessions = session_numbers_found(rows)
+    has_sessions = sessions.notna().sum() > 0 and sessions.nunique() > 1
+    slopes, slope_differences = ({}, {})
+    if has_sessions and reference is not None:
+        trend_rows = rows.assign(session=sessions)
+        trend_rows = trend_rows[~trend_rows["grouping"].isin(hidden)]
+        slopes, slope_differences = session_slopes(trend_rows, reference)
+
+    out_groupings = []
+    for value in values:
+        entry: dict = {"value": value, "suppressed": value in hidden}
+        if value in hidden:
+            entry.update(members=None, administrations=None, mean=None, sd=None)
+            entry.update(ci_low=None, ci_high=None, pre_post=None, slope=None)
+            out_groupings.append(entry)
+            continue
+        m = means[value]
+        entry.update(
+            members=counts[value],
+            administrations=m.n,
+            mean=_r(m.mean),
+            sd=_r(m.sd),
+            ci_low=_r(m.ci_low),
+            ci_high=_r(m.ci_high),
+        )
+        change = pre_post.get(value)
+        if change is not None and change.n >= min_members:
+            entry["pre_post"] = {
+                "n": change.n,
+                "mean_change": _r(change.mean_change),
+                "ci_low": _r(change.ci_low),
+                "ci_high": _r(change.ci_high),
+            }
+        else:
+            entry["pre_post"] = None
+        slope = slopes.get(value)
+        entry["slope"] = (
+            {
+                "per_session": _r(slope.slope),
+                "ci_low": _r(slope.ci_low),
+                "ci_high": _r(slope.ci_high),
+            }
+            if slope is not None
+            else None
+        )
+        if m.ci_low is None:
+            notes.append(f"{value}: one member, so no confidence interval.")
+        out_groupings.append(entry)
+
+    differences = []
+    for value in values:
+        if value in hidden or value == reference or reference is None:
+            continue
+        diff = mean_difference(value, means[value], reference, means[reference])
+        if diff is None:
+            continue
+        direction = "higher" if diff.difference >= 0 else "lower"
+        record = {
+            "value": value,
+            "reference": reference,
+            "difference": _r(diff.difference),
+            "ci_low": _r(diff.ci_low),
+            "ci_high": _r(diff.ci_high),
+            "reading": (
+                f"{_first_upper(who(by, value))} scored {_points(diff.difference)} {direction} "
+                f"on average than {who(by, reference)} ({_ci(diff.ci_low, diff.ci_high)})."
+            ),
+        }
+        slope = slope_differences.get(value)
+        if slope is not None:
+            more = "more" if slope.slope >= 0 else "less"
+            record["slope_difference"] = {
+                "per_session": _r(slope.slope),
+                "ci_low": _r(slope.ci_low),
+                "ci_high": _r(slope.ci_high),
+                "reading": (
+                    f"{_first_upper(who(by, value))} rose {_points(slope.slope)} {more} per "
+                    f"session than {who(by, reference)} ({_ci(slope.ci_low, slope.ci_high)})."
+                ),
+            }
+        differences.append(record)
+    if reference is None:
+        notes.append("No grouping can be compared: there is no grouping large enough to show.")
+    elif len([v for v in values if v not in hidden]) == 1:
+        notes.append(f"Every member shown is in one grouping ({reference}): nothing to compare.")
+    return {
+        "instrument": instrument.id,
+        "scale": scale,
+        "by": by,
+        "reference": reference,
+        "groupings": out_groupings,
+        "differences": differences,
+        "members_total": int(rows["member"].nunique()),
+        "min_cell_size": min_members,
+        "interval": (
+            "95% t intervals with standard errors clustered by member (members - 1 df); a "
+            "difference uses Welch-Satterthwaite df. Pre/post: paired t on members with both."
+        ),
+        "notes": notes,
+    }
+
+
+def _pre_post(rows: pd.DataFrame, values: list[str]) -> dict:
+    """Paired post - pre change per grouping (the grouping at `pre` counts)."""
+    labels = rows["timepoint"].astype(str).str.strip().str.lower()
+    pre = rows[labels == "pre"].drop_duplicates("member").set_index("member")
+    post = rows[labels == "post"].drop_duplicates("member").set_index("member")
+    if pre.empty or post.empty:
+        return {}
+    joined = pre[["score", "grouping"]].join(post[["score"]], rsuffix="_post", how="inner")
+    return {
+        value: paired_change(part["score"], part["score_post"])
+        for value, part in joined.groupby("grouping")
+        if value in values
+    }
+
+
+def context_of_file(
+    path: str | Path,
+    *,
+    instrument: str | Instrument | None,
+    by: str,
+    scale: str | None = None,
+    min_members: int = MIN_CELL_SIZE,
+) -> dict:
+    """`context_of` for a response file whose column `by` holds each administration's grouping."""
+    answers = answers_from_file(path, instrument=instrument)
+    chosen = answers.scale(scale) if scale else answers.instrument.scales[0].id
+    groupings = descriptions_from_file(path, by)
+    return context_of(
+        answers.scored(),
+        groupings,
+        instrument=answers.instrument,
+        scale=chosen,
+        by=by,
+        min_members=min_members,
+    )
