@@ -140,3 +140,25 @@ def test_every_demo_column_reads_without_error(by):
     shown = [g for g in data["groupings"] if not g["suppressed"]]
     assert all(g["members"] >= 5 for g in shown)
     assert sum(g["suppressed"] for g in data["groupings"]) != 1
+
+
+def test_a_description_changed_mid_program_counts_at_each_administration(tmp_path):
+    # 6 members answer pre and post; M000 describes themselves as a woman at pre and as
+    # non-binary at post. Each administration is counted under its own description.
+    rows = []
+    for m in range(6):
+        for timepoint, keyed in (("pre", 3), ("post", 4)):
+            gender = "non-binary" if (m == 0 and timepoint == "post") else "woman"
+            row = {"member": f"M{m:03d}", "timepoint": timepoint, "gender": gender}
+            row.update({item: keyed if k < 8 else 6 - keyed for k, item in enumerate(ITEMS)})
+            rows.append(row)
+    path = tmp_path / "changed.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    data = context_json(path, "gender", "--min-cell-size", "1")
+    groups = by_value(data)
+    assert (groups["woman"]["members"], groups["woman"]["administrations"]) == (6, 11)
+    assert (groups["non-binary"]["members"], groups["non-binary"]["administrations"]) == (1, 1)
+    assert data["members_total"] == 6
+    # Pre/post is read by the description at pre: all six are "woman" there, change +1.
+    assert groups["woman"]["pre_post"]["n"] == 6
+    assert groups["woman"]["pre_post"]["mean_change"] == 1
