@@ -198,6 +198,25 @@ def build_parser() -> argparse.ArgumentParser:
             help="YAML or csv file mapping your column names to ours (e.g. `ID: member`)",
         )
 
+    def grouping_options(p, min_cell_help):
+        """INPUT, --instrument, --by, --scale and --min-cell-size of `context` and `dif`."""
+        p.add_argument("input", metavar="INPUT", help="response file")
+        instrument_option(p)
+        p.add_argument(
+            "--by",
+            required=True,
+            metavar="COLUMN",
+            help="the file's column holding each administration's grouping (e.g. language)",
+        )
+        p.add_argument("--scale", help="scale id (default: the instrument's first scale)")
+        p.add_argument(
+            "--min-cell-size",
+            type=int,
+            default=5,
+            metavar="N",
+            help=f"{min_cell_help} (default 5)",
+        )
+
     def database_option(p):
         p.add_argument(
             "--database",
@@ -303,22 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_context,
         "Outcomes by members' own descriptions of themselves (a column of the file).",
     )
-    p.add_argument("input", metavar="INPUT", help="response file")
-    instrument_option(p)
-    p.add_argument(
-        "--by",
-        required=True,
-        metavar="COLUMN",
-        help="the file's column holding each administration's description (e.g. gender)",
-    )
-    p.add_argument("--scale", help="scale id (default: the instrument's first scale)")
-    p.add_argument(
-        "--min-cell-size",
-        type=int,
-        default=5,
-        metavar="N",
-        help="hide groupings of fewer than N members, and one more if only one is hidden",
-    )
+    grouping_options(p, "hide groupings of fewer than N members, and the next smallest if one is")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command(
@@ -326,15 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_dif,
         "Does each item of a scale measure the same in every grouping (ordinal logistic DIF)?",
     )
-    p.add_argument("input", metavar="INPUT", help="response file")
-    instrument_option(p)
-    p.add_argument(
-        "--by",
-        required=True,
-        metavar="COLUMN",
-        help="the file's column holding each administration's grouping (e.g. language)",
-    )
-    p.add_argument("--scale", help="scale id (default: the instrument's first scale)")
+    grouping_options(p, "leave out groupings of fewer than N members, counts not shown")
     p.add_argument(
         "--timepoint", help="only this timepoint (default: each member's first answer set)"
     )
@@ -360,13 +356,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         metavar="N",
         help="merge answer categories with fewer than N answers in a grouping (default 5)",
-    )
-    p.add_argument(
-        "--min-cell-size",
-        type=int,
-        default=5,
-        metavar="N",
-        help="leave out groupings of fewer than N members, counts not shown (default 5)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
