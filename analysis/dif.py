@@ -354,6 +354,12 @@ def item_dif(
             f"Matched on the items not flagged ({', '.join(result.anchors) or 'none'}) after "
             f"{result.iterations} passes (purification, as lordif does)."
         )
+    if len(labels) >= 2 and all(i.note and i.note.startswith("not tested") for i in result.items):
+        result.notes.append(
+            f"No item could be tested: some groupings are so small that fewer than two answer "
+            f"categories have {min_cell} answers in every grouping. Compare groupings with "
+            f"more members each, or lower the minimum (--min-cell)."
+        )
     unmatched = int(score.isna().sum())
     if unmatched:
         result.notes.append(

@@ -113,6 +113,8 @@ def dif_of(
     models assume one answer set per member: without `timepoint`, each member's first
     (`analysis.timepoints.timepoint_place`) is used unless `every_answer_set`.
     """
+    if min_members < 1:
+        raise ValueError(f"the minimum number of members must be 1 or more, not {min_members}")
     chosen = instrument.scale(scale) if scale else instrument.scales[0]
     rows = wide.merge(groupings, on=["member", "timepoint"], how="left")
     notes: list[str] = []
