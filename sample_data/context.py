@@ -83,3 +83,48 @@ def context_checkins(checkins: pd.DataFrame, descriptions: pd.DataFrame) -> pd.D
     spanish = frame["language"] == "Spanish"
     frame[PLANTED_ITEM] = planted.where(~spanish, (planted + 1).clip(upper=5)).astype("Int64")
     return frame
+
+
+#: The demo's about-me questions: a description column -> the form's question id.
+DEMO_QUESTIONS = {
+    "race_ethnicity": "race_ethnicity",
+    "gender": "gender",
+    "language": "preferred_language",
+    "age_band": "age_band",
+}
+
+
+def about_me_answers(descriptions: pd.DataFrame) -> pd.DataFrame:
+    """`self_descriptions` as about-me answers: member, question, choice (the form's ids)."""
+    from measures.about_me import PREFER_NOT, load_about_me
+
+    form = load_about_me()
+    rows = []
+    for column, question_id in DEMO_QUESTIONS.items():
+        question = form.question(question_id)
+        ids = {c.text["en"]: c.id for c in question.choices} | {"prefer not to say": PREFER_NOT}
+        for member, value in zip(descriptions["member"], descriptions[column], strict=True):
+            rows.append({"member": member, "question": question_id, "choice": ids[value]})
+    return pd.DataFrame(rows)
+
+
+def answer_languages(descriptions: pd.DataFrame) -> dict[str, str]:
+    """Member -> the language code they answer the demo check-ins in ("en" or "es")."""
+    return {
+        m: "es" if lang == "Spanish" else "en"
+        for m, lang in zip(descriptions["member"], descriptions["language"], strict=True)
+    }
+
+
+def plant_in_long(long: pd.DataFrame, descriptions: pd.DataFrame) -> pd.DataFrame:
+    """The long responses with `PLANTED_ITEM` one point higher in Spanish (within 1-5).
+
+    The same planted difference as `context_checkins`, for the demo database.
+    """
+    spanish = set(descriptions.loc[descriptions["language"] == "Spanish", "member"])
+    rows = (long["item"] == PLANTED_ITEM) & long["member"].isin(spanish)
+    values = pd.to_numeric(long.loc[rows, "value"], errors="coerce")
+    raised = (values + 1).clip(upper=5)
+    out = long.copy()
+    out.loc[rows, "value"] = [None if pd.isna(v) else str(int(v)) for v in raised]
+    return out

@@ -5,7 +5,10 @@
 demo program from ``sample_data/``: ``demo_roster.csv``, ``demo_sessions.csv``,
 ``demo_attendance.csv`` and ``demo_long.csv`` (all synthetic; member codes, no names). When
 those files are missing the same program is generated in memory by
-``sample_data.generator.generate_program``. A database that already holds data is left as it
+``sample_data.generator.generate_program``. Every demo member gets synthetic about-me
+answers (`sample_data.context`), their check-ins the language they answer in, and members
+answering in Spanish answer one check-in item a point higher (the planted language
+difference the Context page's DIF table finds). A database that already holds data is left as it
 is, so running this again adds nothing.
 """
 
@@ -17,9 +20,17 @@ from pathlib import Path
 import pandas as pd
 
 from ingest.administrations import administrations_from_table
+from sample_data.context import (
+    DEMO_QUESTIONS,
+    about_me_answers,
+    answer_languages,
+    plant_in_long,
+    self_descriptions,
+)
 from sample_data.generator import generate_program
 from store.bulk_load import count_rows, load_program
 from store.db import connect
+from store.descriptions import load_demo_descriptions
 from store.engines import database_url
 
 SAMPLE_DATA = Path(__file__).resolve().parent
@@ -61,7 +72,9 @@ def load_demo(url: str | None = None, folder: Path = SAMPLE_DATA) -> dict[str, i
     if _has_data(engine):
         return None
     tables, source = demo_tables(folder)
-    batch = administrations_from_table(tables["responses"], source=source, entered_by="demo loader")
+    described = self_descriptions(tables["roster"])
+    responses = plant_in_long(tables["responses"], described)
+    batch = administrations_from_table(responses, source=source, entered_by="demo loader")
     added = load_program(
         engine,
         tables["roster"],
@@ -70,6 +83,12 @@ def load_demo(url: str | None = None, folder: Path = SAMPLE_DATA) -> dict[str, i
         batch,
         only_into_empty=True,
         source=source,
+    )
+    added["about-me answers"] = load_demo_descriptions(
+        engine,
+        about_me_answers(described),
+        answer_languages(described),
+        list(DEMO_QUESTIONS.values()),
     )
     repairs = folder / DEMO_REPAIRS
     if repairs.exists():

@@ -14,6 +14,7 @@ or trend figure resting on fewer than `min_members` members is hidden the same w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -25,23 +26,42 @@ from analysis.context import (
     session_slopes,
 )
 from analysis.trend import session_numbers_found
-from measures import Instrument
+from ingest import long_to_wide
+from measures import Instrument, score
 from privacy.suppression import MIN_CELL_SIZE, Suppressor
-from services.descriptions import NOT_GIVEN, PREFER_NOT, descriptions_from_file
+from services.catalog import instrument_by_id
+from services.descriptions import (
+    ANSWER_LANGUAGE,
+    NOT_GIVEN,
+    PREFER_NOT,
+    descriptions_from_file,
+    grouping_choices,
+    stored_groupings,
+)
+from services.dif import DifView, dif_of
 from services.files import answers_from_file
+from services.selection import Scope, engine_for
 
 
 def _r(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+_MODE_WORDS = {
+    "self-completed": "self-completed answers",
+    "read aloud": "answers read aloud to the member",
+    "staff-entered": "answers entered by staff from paper",
+    "imported": "imported answers",
+}
+
+
 def who(by: str, value: str) -> str:
     """The neutral noun phrase of a grouping: "members who describe themselves as …"."""
     column = by.strip().lower()
-    if column == "language":
+    if column in ("language", ANSWER_LANGUAGE):
         return f"members answering in {value}"
     if column == "mode":
-        return f"answers given {value}" if value != "self-completed" else "self-completed answers"
+        return _MODE_WORDS.get(value, f"answers given {value}")
     if value == PREFER_NOT:
         return "members who preferred not to say"
     if value == NOT_GIVEN:
@@ -232,3 +252,86 @@ def context_of_file(
         by=by,
         min_members=min_members,
     )
+
+
+# Outcomes by grouping from the database (the Context page) ----------------------------------
+
+
+@dataclass(frozen=True)
+class ContextView:
+    """The Context page: outcomes by one grouping, and the items' DIF by the same grouping."""
+
+    by: str
+    label: str
+    context: dict
+    dif: DifView | None
+
+
+def context_view(scope: Scope, by: str, scale: str) -> ContextView:
+    """Outcomes of `scope`'s stored answers by `by` (an about-me question, language, mode).
+
+    The same numbers `context_of` gives a file. For a user who may not see member codes
+    (an evaluator) groupings of fewer than 5 members are hidden, with complementary
+    suppression; the DIF table beside it compares only the groupings the outcomes show, so
+    no hidden grouping can be worked out from a second table on the page.
+    """
+    instrument = instrument_by_id(scope.instrument)
+    wide, groupings = stored_answers_and_groupings(scope, by)
+    min_members = MIN_CELL_SIZE if scope.publishes() else 1
+    label = grouping_choices([by]).get(by, by)
+    if wide.empty:
+        return ContextView(by, label, {}, None)
+    context = context_of(
+        score(wide, instrument),
+        groupings,
+        instrument=instrument,
+        scale=scale,
+        by=by,
+        min_members=min_members,
+    )
+    hidden = {g["value"] for g in context["groupings"] if g["suppressed"]}
+    # DIF compares members who described themselves (or whose language is known): without
+    # a description an answer set is in no grouping; hidden groupings stay hidden.
+    shown = groupings[~groupings["grouping"].isin(hidden | {NOT_GIVEN, PREFER_NOT})]
+    keys = pd.MultiIndex.from_frame(shown[["member", "timepoint"]])
+    kept = wide[pd.MultiIndex.from_frame(wide[["member", "timepoint"]]).isin(keys)]
+    dif = None
+    if shown["grouping"].nunique() > 1 and not kept.empty:
+        dif = dif_of(kept, instrument, shown, by=by, scale=scale, min_members=min_members)
+        left_out = len(wide) - len(kept)
+        if left_out:
+            dif.notes.insert(
+                0,
+                f"{left_out} answer set(s) in no grouping compared here (no description, "
+                "prefer not to say, or a hidden grouping) are left out of the item comparison.",
+            )
+    return ContextView(by, label, context, dif)
+
+
+def stored_answers_and_groupings(scope: Scope, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`scope`'s administrations (wide) and their groupings, under the same pseudonyms."""
+    from access.roles import SEE_MEMBER_CODES
+    from access.scope import responses_for
+    from privacy.deidentify import new_export_key, pseudonymise
+    from store.responses import load_responses
+
+    engine = engine_for(scope.url)
+    instrument = instrument_by_id(scope.instrument)
+    filters = {
+        "program": scope.program,
+        "group": scope.group,
+        "instrument": scope.instrument,
+        "date_from": scope.date_from,
+        "date_to": scope.date_to,
+    }
+    key = new_export_key()
+    if scope.user is not None:
+        long = responses_for(engine, scope.user, key=key, **filters)
+    else:
+        long = load_responses(engine, **filters)
+    groupings = stored_groupings(engine, instrument.id, by)
+    if scope.user is not None and not scope.user.can(SEE_MEMBER_CODES):
+        groupings = pseudonymise(groupings, key)
+    if long.empty:
+        return pd.DataFrame(columns=["member", "timepoint", *instrument.item_ids]), groupings
+    return long_to_wide(long, instrument), groupings

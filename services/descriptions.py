@@ -18,6 +18,7 @@ import pandas as pd
 
 from ingest import InputError
 from ingest.reader import label, read_table
+from measures.about_me import load_about_me
 
 #: The grouping of administrations whose description cell is blank.
 NOT_GIVEN = "(not given)"
@@ -84,3 +85,76 @@ def descriptions_from_file(path: str | Path, column: str) -> pd.DataFrame:
             f"({len(conflicting)} administration(s) in all)."
         )
     return rows.drop_duplicates(["member", "timepoint"])[["member", "timepoint", "grouping"]]
+
+
+# Groupings from the database ----------------------------------------------------------------
+
+#: The grouping of members who wrote their own words but chose none of the form's categories.
+OWN_WORDS_ONLY = "(own words only)"
+#: `by` for the language an administration was answered in.
+ANSWER_LANGUAGE = "answer_language"
+#: `by` for how an administration was given (self-completed, read aloud, staff-entered).
+MODE = "mode"
+#: Names of the stored answer languages in results.
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+
+
+def grouping_choices(questions: list[str]) -> dict[str, str]:
+    """What the Context page can group by (key -> label).
+
+    `questions` of the about-me form, then the language of answering and the mode of
+    administration.
+    """
+    form = load_about_me()
+    choices = {}
+    for question in questions:
+        if question in form.question_ids:
+            choices[question] = f"How members describe their {form.question(question).about}"
+    choices[ANSWER_LANGUAGE] = "Language they answered in"
+    choices[MODE] = "How the questionnaire was given"
+    return choices
+
+
+def stored_groupings(engine, instrument: str, by: str) -> pd.DataFrame:
+    """Each stored administration of `instrument` and its grouping by `by`.
+
+    `by` is an about-me question id (the description the member had given by the
+    administration's day counts; a later one does not reach back), `ANSWER_LANGUAGE` or
+    `MODE`. Returns ``member`` (code), ``timepoint``, ``grouping``; never a member's words.
+    """
+    from store.descriptions import administration_contexts, description_history
+
+    contexts = administration_contexts(engine, instrument)
+    if by == ANSWER_LANGUAGE:
+        grouping = [None if pd.isna(c) else LANGUAGE_NAMES.get(c, c) for c in contexts["language"]]
+    elif by == MODE:
+        grouping = contexts["mode"]
+    else:
+        question = load_about_me().question(by)
+        history = description_history(engine, by)
+        grouping = _as_of(contexts, history, question)
+    out = contexts[["member", "timepoint"]].copy()
+    out["grouping"] = [grouping_label(g) for g in grouping]
+    return out
+
+
+def _as_of(contexts: pd.DataFrame, history: pd.DataFrame, question) -> list[str | None]:
+    """The grouping each administration's member had described by its day (else None)."""
+    if contexts.empty or history.empty:
+        return [None] * len(contexts)
+    history = history.assign(
+        label=[
+            question.choice_text(c) if c is not None else (OWN_WORDS_ONLY if words else None)
+            for c, words in zip(history["choice"], history["own_words"], strict=True)
+        ],
+        on=pd.to_datetime(history["on"]),
+    )
+    left = contexts.assign(on=pd.to_datetime(contexts["on"]), order=range(len(contexts)))
+    joined = pd.merge_asof(
+        left.sort_values("on", kind="stable"),
+        history[["member", "on", "label"]].sort_values("on", kind="stable"),
+        on="on",
+        by="member",
+        direction="backward",
+    ).sort_values("order")
+    return [None if pd.isna(v) else v for v in joined["label"]]

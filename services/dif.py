@@ -82,7 +82,7 @@ def grouping_words(by: str) -> Callable[[str], str]:
     themselves as …" for a self-description.
     """
     column = by.strip().lower()
-    if column == "language":
+    if column in ("language", "answer_language"):
         return lambda value: f"in {value}"
     if column == "mode":
         return lambda value: f"when {value}"

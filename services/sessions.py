@@ -82,10 +82,12 @@ def build_administration(
     answers: dict[str, float | None],
     mode: str,
     entered_by: str | None = None,
+    language: str | None = None,
 ) -> Administration:
     """The administration a member gives in a session (on the kiosk, a phone or paper).
 
-    Items the member skipped are stored as skipped (None), in questionnaire order.
+    Items the member skipped are stored as skipped (None), in questionnaire order;
+    `language` is the one the member answered in ("en", "es"), when known.
     """
     return Administration(
         member=member,
@@ -99,6 +101,7 @@ def build_administration(
         date=session.date,
         mode=mode,
         entered_by=entered_by,
+        language=language,
     )
 
 
@@ -254,8 +257,12 @@ def save_member_answers(
     read_aloud: bool,
     kiosk: bool,
     instrument: str | Instrument = CHECKIN,
+    language: str | None = None,
 ) -> str:
     """Store a member's answers from the member form; says what happened.
+
+    `language` is the one the member answered in ("en", "es"): a grouping of the Context
+    page and of `dif` (is the Spanish check-in measuring what the English one does?).
 
     `STORED` (also when the same answers were already stored), `SESSION_CLOSED` (the
     session is gone, or a phone's session was ended while the member answered: nothing is
@@ -279,6 +286,7 @@ def save_member_answers(
         session=current,
         answers=answers,
         mode="read aloud" if read_aloud else "self-completed",
+        language=language,
     )
     try:
         result = save_administration(engine, administration)

@@ -78,6 +78,8 @@ class Administration:
         How it was entered: self-completed, read aloud, staff-entered or imported.
     entered_by
         Staff username (or the file name for imports).
+    language
+        The language the member answered in ("en", "es"), None when unknown (a file).
     """
 
     member: str
@@ -91,6 +93,7 @@ class Administration:
     date: dt.date | None = None
     mode: str = "imported"
     entered_by: str | None = None
+    language: str | None = None
     hash: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -299,6 +302,7 @@ def save_batch_in_transaction(
             "date": a.date,
             "mode": a.mode,
             "entered_by": a.entered_by,
+            "language": a.language,
             "answers_hash": a.hash,
         }
 

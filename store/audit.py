@@ -60,6 +60,15 @@ REPAIR_NOTES_READ = "read repair notes"
 #: A program's repair settings (its list of repair actions, its window) were changed.
 REPAIR_SETTINGS_CHANGED = "change repair settings"
 
+#: A program's about-me questions were chosen (the question ids, no member's answer).
+ABOUT_ME_SETTINGS_CHANGED = "change about-me questions"
+#: A member gave or changed their about-me answers (how many questions, never the answers).
+SELF_DESCRIPTION_GIVEN = "give about-me answers"
+#: A member's about-me answers were all removed (how many rows, never the answers).
+SELF_DESCRIPTION_REMOVED = "remove about-me answers"
+#: Outcomes by a self-description were viewed (the grouping and the selection, no cell).
+CONTEXT_VIEWED = "view outcomes by grouping"
+
 #: Every audited action, in the order the Audit log page offers them.
 ACTIONS = (
     VIEW,
@@ -86,6 +95,10 @@ ACTIONS = (
     REPAIR_STEP,
     REPAIR_NOTES_READ,
     REPAIR_SETTINGS_CHANGED,
+    ABOUT_ME_SETTINGS_CHANGED,
+    SELF_DESCRIPTION_GIVEN,
+    SELF_DESCRIPTION_REMOVED,
+    CONTEXT_VIEWED,
 )
 
 #: Actions that read or only touch accounts' sessions: they change no answers, rosters or
@@ -101,6 +114,7 @@ READ_ONLY_ACTIONS = (
     AUDIT_EXPORT,
     BACKUP,
     VIEW,
+    CONTEXT_VIEWED,
 )
 
 #: Columns of `load_audit`.

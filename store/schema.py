@@ -110,6 +110,8 @@ administrations = sa.Table(
     sa.Column("entered_by", sa.String(100), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("answers_hash", sa.String(64), nullable=False),
+    # Migration 0008: the language the member answered in ("en", "es"), None when unknown.
+    sa.Column("language", sa.String(10), nullable=True),
     sa.UniqueConstraint("member_id", "instrument", "timepoint"),
     sa.CheckConstraint(
         "mode IN ('self-completed', 'read aloud', 'staff-entered', 'imported')", name="mode"
@@ -253,4 +255,30 @@ column_mappings = sa.Table(
     sa.Column("mapping", sa.JSON, nullable=False),
     sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("username", "instrument", "columns_key"),
+)
+
+# Migration 0008: which questions of the about-me form (measures.about_me) a program asks.
+about_me_questions = sa.Table(
+    "about_me_questions",
+    metadata,
+    sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), primary_key=True),
+    sa.Column("questions", sa.JSON, nullable=False),
+)
+
+# Migration 0008: each about-me answer a member gave (store.descriptions), appended: a changed
+# answer is a new row counting from `given_on`. `choice` is a category id of the form or
+# "prefer-not-to-say" (None: skipped); `own_words` is the member's own text, never shown to
+# evaluators or in reports. A member's withdrawal deletes every row.
+self_descriptions = sa.Table(
+    "self_descriptions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False, index=True),
+    sa.Column("question", sa.String(100), nullable=False),
+    sa.Column("choice", sa.String(40), nullable=True),
+    sa.Column("own_words", sa.Text, nullable=True),
+    sa.Column("given_on", sa.Date, nullable=False),
+    sa.Column("given_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("mode", sa.String(20), nullable=False),
+    sa.Column("entered_by", sa.String(100), nullable=True),
 )

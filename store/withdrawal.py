@@ -1,9 +1,9 @@
 """Withdrawal: a member's data deleted everywhere, on request, in one transaction.
 
-Deleted: the member's item responses, administrations, attendance marks and the member row
-itself. Kept: an audit event that holds no data about the person (no code, no answers, no
-dates), only the group and how many records went, e.g. "a member was withdrawn from group
-G-3; 14 administrations deleted".
+Deleted: the member's item responses, administrations, attendance marks, repair steps,
+about-me answers (store.descriptions) and the member row itself. Kept: an audit event that
+holds no data about the person (no code, no answers, no dates), only the group and how many
+records went, e.g. "a member was withdrawn from group G-3; 14 administrations deleted".
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from store.schema import (
     members,
     programs,
     repair_steps,
+    self_descriptions,
 )
 
 
@@ -74,6 +75,9 @@ def withdraw_member(engine: Engine, code: str, who: str | None) -> Withdrawal:
             attendance.delete().where(attendance.c.member_id == member_id)
         ).rowcount
         connection.execute(repair_steps.delete().where(repair_steps.c.member_id == member_id))
+        connection.execute(
+            self_descriptions.delete().where(self_descriptions.c.member_id == member_id)
+        )
         connection.execute(members.delete().where(members.c.id == member_id))
         result = Withdrawal(
             group=row.name,

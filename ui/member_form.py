@@ -327,6 +327,7 @@ def _submit(
         read_aloud=bool(state[keys.FORM_READ_ALOUD]),
         kiosk=kiosk,
         instrument=load_instrument(instrument.id),
+        language=lang,
     )
     if outcome == sessions.STORED and said:
         # The follow-up is its own questionnaire, stored beside the check-in.
@@ -338,6 +339,7 @@ def _submit(
             read_aloud=bool(state[keys.FORM_READ_ALOUD]),
             kiosk=kiosk,
             instrument=follow_up,
+            language=lang,
         )
     if outcome == sessions.ALREADY_ANSWERED:
         keys.reset_form(state)
