@@ -80,6 +80,11 @@ else:
                         "app_pages/groups.py", title=TITLES["groups"], icon=":material/workspaces:"
                     ),
                     st.Page(
+                        "app_pages/context.py",
+                        title=TITLES["context"],
+                        icon=":material/diversity_3:",
+                    ),
+                    st.Page(
                         "app_pages/reports.py",
                         title=TITLES["reports"],
                         icon=":material/description:",

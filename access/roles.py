@@ -69,6 +69,7 @@ PAGE_PERMISSIONS: dict[str, str | None] = {
     "change": ANALYSE,
     "over_time": ANALYSE,
     "groups": ANALYSE,
+    "context": ANALYSE,
     "repairs": REPAIR_NOTES,
     "reports": REPORTS,
     "export": EXPORT_DEIDENTIFIED,

@@ -259,3 +259,10 @@ def load_demo_descriptions(
         return len(rows)
 
     return write_transaction(engine, work)
+
+
+def programs_asking(engine: Engine) -> set[str]:
+    """Every about-me question id some program asks."""
+    with engine.connect() as connection:
+        found = connection.execute(sa.select(about_me_questions.c.questions)).scalars().all()
+    return {question for questions in found for question in (questions or [])}

@@ -16,6 +16,7 @@ import streamlit as st
 
 from privacy.safety import neutralise_formulas
 from services import admin, analyses, catalog, labels, overview, repairs, reporting, selection
+from services import context as context_service
 from ui import state as keys
 
 _cache = st.cache_data(show_spinner=False, max_entries=64)
@@ -28,6 +29,7 @@ change = _slow_cache(analyses.change)
 over_time = _slow_cache(analyses.over_time)
 trend = _slow_cache(analyses.trend)
 groups = _slow_cache(analyses.groups)
+context = _slow_cache(context_service.context_view)
 timepoints = _cache(selection.timepoints)
 pre_post = _cache(selection.pre_post)
 attendance = _cache(analyses.attendance)

@@ -84,6 +84,7 @@ PAGE_TITLES: dict[str, str] = {
     "change": "Change",
     "over_time": "Mutuality over time",
     "groups": "Groups",
+    "context": "Context",
     "reports": "Reports",
     "export": "Export",
     "settings": "Settings",

@@ -174,6 +174,9 @@ W_METHOD = "w_method"
 W_CUTOFF = "w_cutoff"
 W_CUTOFF_SCORE = "w_cutoff_score"
 W_FIT_TREND = "w_fit_trend"
+#: Context page: what outcomes are grouped by; the (who, selection) views already audited.
+W_CONTEXT_BY = "w_context_by"
+CONTEXT_VIEWS_AUDITED = "context_views_audited"
 #: Sign-in page, first-run administrator form and audit log page.
 W_SIGN_IN_USER = "w_sign_in_user"
 W_SIGN_IN_PASSWORD = "w_sign_in_password"
@@ -194,6 +197,7 @@ W_STAFF_DEACTIVATE_USER = "w_staff_deactivate_user"
 W_WITHDRAW_MEMBER = "w_withdraw_member"
 
 DEFAULTS: dict[str, Any] = {
+    CONTEXT_VIEWS_AUDITED: set(),
     KIOSK_ACTIVE: False,
     KIOSK_LANGUAGE: "en",
     KIOSK_PIN_HASH: None,

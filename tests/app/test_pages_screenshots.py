@@ -29,6 +29,7 @@ PAGES = {
     "change": ("Change", "reliably improved"),
     "over_time": ("Mutuality over time", "Check-in total went from"),
     "groups": ("Groups", "of the differences between members lie between groups"),
+    "context": ("Context", "Do the items measure the same in each grouping?"),
     "reports": ("Reports", "Prepare the report"),
     "export": ("Export", "Prepare the export"),
     "settings": ("Settings", "Backup and restore"),
