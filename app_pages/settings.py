@@ -8,7 +8,7 @@ import streamlit as st
 
 from access import roles
 from measures.library import InstrumentError
-from services import admin, catalog, repairs
+from services import about_me, admin, catalog, repairs
 from ui import dashboard, staff_gate
 from ui import state as keys
 
@@ -304,4 +304,35 @@ with programs_tab:
                     st.error(str(error))
                 else:
                     state[keys.SETTINGS_NOTICE] = f"Repair settings of {chosen} saved."
+                    st.rerun()
+
+with programs_tab:
+    st.subheader("About me")
+    st.caption(
+        "Questions members may answer about themselves, once, before their first check-in "
+        '(each offers "prefer not to say" and their own words; every one can be skipped). '
+        "The Context page shows outcomes by the answers; members' own words are never shown."
+    )
+    if names:
+        program = st.selectbox("Program", names, key=keys.W_ABOUT_ME_PROGRAM)
+        questions = about_me.form_questions()
+        with st.form(f"about_me_{program}"):
+            chosen = st.multiselect(
+                "Questions this program asks",
+                list(questions),
+                default=about_me.asked(url, program),
+                format_func=questions.get,
+            )
+            if st.form_submit_button("Save the about-me questions", icon=":material/save:"):
+                try:
+                    about_me.set_asked(url, user, program, chosen)
+                except (ValueError, PermissionError) as error:
+                    st.error(str(error))
+                else:
+                    asked = len(chosen)
+                    state[keys.SETTINGS_NOTICE] = (
+                        f"{program} asks {asked} about-me question(s)."
+                        if asked
+                        else f"{program} asks no about-me questions."
+                    )
                     st.rerun()

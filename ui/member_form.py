@@ -18,8 +18,9 @@ from typing import Any
 import streamlit as st
 
 from measures import FOLLOW_UP, Instrument, load_instrument
-from services import repairs, selection, sessions
+from services import about_me, repairs, selection, sessions
 from services.sessions import CHECKIN, SessionInfo, roster_code
+from ui import about_me_form as about_form
 from ui import state as keys
 from ui.speech import read_aloud_button, spoken_text
 from ui.strings import LANGUAGES, SPEECH_LANGUAGE, text
@@ -182,7 +183,12 @@ def _code_screen(
     # Each member types their own code: the form never lists the group's codes, so no
     # member sees another's (a list would show every code still waiting to answer).
     typed = st.text_input(text("type_code", lang), key=f"{keys.W_TYPE_CODE}_{run}", max_chars=100)
-    if st.button(text("start", lang), type="primary", width="stretch"):
+    start = st.button(text("start", lang), type="primary", width="stretch")
+    # A program that asks about-me questions lets a member answer them again or remove them.
+    about = bool(about_me.asked(url, session.program)) and st.button(
+        text("about_me_button", lang), icon=":material/person:", width="stretch"
+    )
+    if start or about:
         typed = (typed or "").strip()
         # Typed codes match the roster ignoring case and spaces; the stored spelling is used.
         code = roster_code(typed, codes) if typed else None
@@ -190,15 +196,32 @@ def _code_screen(
             state[keys.FORM_NOTICE] = ("need_code", {})
         elif code is None:
             state[keys.FORM_NOTICE] = ("code_unknown", {"code": typed})
+        elif about:
+            keys.reset_form(state)
+            state[keys.FORM_MEMBER] = code
+            _prepare_check_in(url, session, code, state)
+            about_form.start(state, [], after="thanks" if code in answered else "question")
+            state[keys.FORM_PHASE] = "about_change"
         elif code in answered:
             state[keys.FORM_NOTICE] = ("already_answered", {"code": code})
         else:
             keys.reset_form(state)
             state[keys.FORM_MEMBER] = code
-            followed = _followed(url, selection.data_version(url), program=session.program)
-            state[keys.FORM_FOLLOW_UP] = repairs.follow_up_due(followed, url, session, code)
-            state[keys.FORM_PHASE] = "question"
+            _prepare_check_in(url, session, code, state)
+            due = [q.id for q in about_me.questions_due(url, session.program, code)]
+            if due:
+                about_form.start(state, due, after="question")
+            else:
+                state[keys.FORM_PHASE] = "question"
         st.rerun()
+
+
+def _prepare_check_in(
+    url: str, session: SessionInfo, code: str, state: MutableMapping[str, Any]
+) -> None:
+    """Whether member `code`'s check-in ends with the follow-up question (after an alert)."""
+    followed = _followed(url, selection.data_version(url), program=session.program)
+    state[keys.FORM_FOLLOW_UP] = repairs.follow_up_due(followed, url, session, code)
 
 
 def _question_screen(instrument: Instrument, state: MutableMapping[str, Any]) -> None:
@@ -405,7 +428,11 @@ def render_member_form(
         st.error(text(message, _language(state), **values), icon=":material/block:")
         return
     phase = state[keys.FORM_PHASE]
-    if phase == "question" and state[keys.FORM_MEMBER]:
+    if phase == "about" and state[keys.FORM_MEMBER]:
+        about_form.about_screen(url, session, state)
+    elif phase == "about_change" and state[keys.FORM_MEMBER]:
+        about_form.change_screen(url, session, state)
+    elif phase == "question" and state[keys.FORM_MEMBER]:
         _question_screen(instrument, state)
     elif phase == "review" and state[keys.FORM_MEMBER]:
         _review_screen(url, session, instrument, state, kiosk)

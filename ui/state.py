@@ -86,6 +86,12 @@ FORM_NOTICE = "form_notice"
 FORM_THANKED_AT = "form_thanked_at"
 #: True while the member changes one answer from the review screen (back to review after it).
 FORM_EDITING = "form_editing"
+#: The about-me questions (ids) this member is being asked, the one on screen, the answers
+#: so far (question -> [choice id or None, own words]) and whether removal awaits a "yes".
+FORM_ABOUT = "form_about"
+FORM_ABOUT_STEP = "form_about_step"
+FORM_ABOUT_ANSWERS = "form_about_answers"
+FORM_ABOUT_REMOVE = "form_about_remove"
 #: Phone: a random id for this browser session, when the browser's address is unknown.
 FORM_BROWSER_ID = "form_browser_id"
 #: Phone: the session code this browser session was let in with (rate limits then skip it).
@@ -195,9 +201,9 @@ W_STAFF_RESET_PASSWORD = "w_staff_reset_password"
 W_STAFF_RESET_REPEAT = "w_staff_reset_repeat"
 W_STAFF_DEACTIVATE_USER = "w_staff_deactivate_user"
 W_WITHDRAW_MEMBER = "w_withdraw_member"
+W_ABOUT_ME_PROGRAM = "w_about_me_program"
 
 DEFAULTS: dict[str, Any] = {
-    CONTEXT_VIEWS_AUDITED: set(),
     KIOSK_ACTIVE: False,
     KIOSK_LANGUAGE: "en",
     KIOSK_PIN_HASH: None,
@@ -227,6 +233,10 @@ DEFAULTS: dict[str, Any] = {
     FORM_NOTICE: None,
     FORM_THANKED_AT: None,
     FORM_EDITING: False,
+    FORM_ABOUT: [],
+    FORM_ABOUT_STEP: 0,
+    FORM_ABOUT_ANSWERS: {},
+    FORM_ABOUT_REMOVE: False,
     FORM_JOINED_CODE: None,
     FORM_BROWSER_ID: None,
     FORM_RUN: 0,
@@ -244,6 +254,7 @@ DEFAULTS: dict[str, Any] = {
     EXPORT_PREPARED: None,
     EXPORT_DOWNLOADED: None,
     VIEWED_PAGES: set(),
+    CONTEXT_VIEWS_AUDITED: set(),
     REPAIR_MEMBER: None,
     REPAIR_NOTES_SEEN: set(),
     REPAIR_SAVED: None,
@@ -260,6 +271,10 @@ FORM_KEYS = (
     FORM_NOTICE,
     FORM_THANKED_AT,
     FORM_EDITING,
+    FORM_ABOUT,
+    FORM_ABOUT_STEP,
+    FORM_ABOUT_ANSWERS,
+    FORM_ABOUT_REMOVE,
 )
 
 

@@ -67,6 +67,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "pin": "Facilitator PIN",
         "pin_wrong": "That PIN is not right.",
         "pin_locked": "Too many wrong PINs. Wait {seconds} seconds and try again.",
+        "about_me_button": "About me: answer again or remove my answers",
+        "about_question_of": "About me: question {number} of {total}",
+        "about_next": "Next",
+        "about_again": "Answer the about-me questions again",
+        "about_again_intro": (
+            "Your new answers count from today. You can also remove every answer you gave."
+        ),
+        "about_remove": "Remove all my about-me answers",
+        "about_remove_sure": "Yes, remove them",
+        "about_remove_ask": "Remove every about-me answer you gave? This cannot be undone.",
+        "about_removed": "Your about-me answers are removed.",
+        "about_saved": "Your about-me answers are saved.",
+        "about_none": "This group asks no about-me questions.",
     },
     "es": {
         "language": "Language / Idioma",
@@ -131,6 +144,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "pin_locked": (
             "Demasiados PIN incorrectos. Espera {seconds} segundos y vuelve a intentarlo."
         ),
+        "about_me_button": "Sobre mí: responder otra vez o borrar mis respuestas",
+        "about_question_of": "Sobre mí: pregunta {number} de {total}",
+        "about_next": "Siguiente",
+        "about_again": "Responder otra vez las preguntas sobre mí",
+        "about_again_intro": (
+            "Tus nuevas respuestas cuentan desde hoy. También puedes borrar todas tus respuestas."
+        ),
+        "about_remove": "Borrar todas mis respuestas sobre mí",
+        "about_remove_sure": "Sí, borrarlas",
+        "about_remove_ask": "¿Borrar todas tus respuestas sobre ti? No se puede deshacer.",
+        "about_removed": "Tus respuestas sobre ti están borradas.",
+        "about_saved": "Tus respuestas sobre ti están guardadas.",
+        "about_none": "Este grupo no hace preguntas sobre ti.",
     },
 }
 

@@ -1,0 +1,91 @@
+"""The about-me form's use cases: which questions a program asks, members' answers to them.
+
+An administrator chooses a program's questions (Settings). A member is asked the questions
+of their program they have not been asked yet, once, on the kiosk or their phone, before the
+check-in (ui.member_form), or staff enter a paper form; a member can answer again (the new
+answers count from that day) or remove every answer. The own words a member writes are
+stored and never read back by any page, result or report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from access.roles import CHANGE_SETTINGS, PermissionDeniedError
+from measures.about_me import PREFER_NOT, AboutQuestion, load_about_me
+from services.selection import engine_for
+
+
+def form_questions() -> dict[str, str]:
+    """Every question of the about-me form: id -> its English wording, in form order."""
+    return {q.id: q.question_text("en") for q in load_about_me().questions}
+
+
+def asked(url: str | None, program: str | None) -> list[str]:
+    """The question ids `program` asks ([] when it asks none)."""
+    from store.descriptions import asked_questions
+
+    return asked_questions(engine_for(url), program)
+
+
+def set_asked(url: str | None, user, program: str, questions: list[str]) -> None:
+    """Set the questions `program` asks (administrators; audited); ValueError for an unknown id."""
+    from store.descriptions import set_asked_questions
+
+    if user is not None and not user.can(CHANGE_SETTINGS):
+        raise PermissionDeniedError("only an administrator can choose the about-me questions")
+    known = load_about_me().question_ids
+    unknown = [q for q in questions if q not in known]
+    if unknown:
+        raise ValueError(
+            f"the about-me form has no question {', '.join(unknown)} (it has {', '.join(known)})"
+        )
+    chosen = [q for q in known if q in set(questions)]
+    set_asked_questions(engine_for(url), program, chosen, getattr(user, "username", None))
+
+
+def questions_due(url: str | None, program: str | None, code: str) -> list[AboutQuestion]:
+    """The questions of `program` member `code` has not been asked yet (form order)."""
+    from store.descriptions import answered_questions
+
+    wanted = asked(url, program)
+    if not wanted:
+        return []
+    done = answered_questions(engine_for(url), code)
+    form = load_about_me()
+    return [form.question(q) for q in wanted if q not in done]
+
+
+def program_questions(url: str | None, program: str | None) -> list[AboutQuestion]:
+    """Every question `program` asks, for a member answering again."""
+    form = load_about_me()
+    return [form.question(q) for q in asked(url, program)]
+
+
+def save_answers(
+    url: str | None,
+    code: str,
+    answers: Mapping[str, tuple[str | None, str | None]],
+    *,
+    mode: str = "self-completed",
+    who: str | None = None,
+) -> int:
+    """Store member `code`'s answers: question -> (choice id, own words); both may be None.
+
+    ValueError for a question or choice the form does not have.
+    """
+    from store.descriptions import save_self_description
+
+    form = load_about_me()
+    for question_id, (choice, _words) in answers.items():
+        question = form.question(question_id)
+        if choice not in (None, PREFER_NOT) and question.choice_text(choice) is None:
+            raise ValueError(f"{question_id}: '{choice}' is not one of its choices")
+    return save_self_description(engine_for(url), code, answers, mode=mode, who=who)
+
+
+def remove_answers(url: str | None, code: str, who: str | None = None) -> int:
+    """Delete every about-me answer of member `code` (the member's choice); returns how many."""
+    from store.descriptions import remove_self_descriptions
+
+    return remove_self_descriptions(engine_for(url), code, who)

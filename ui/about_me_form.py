@@ -1,0 +1,184 @@
+"""The about-me screens of the member form (kiosk and phone), before the check-in.
+
+A member whose program asks about-me questions (Settings) they have not been asked yet
+sees them after typing their code: one question per screen, the form's categories and "I
+prefer not to say" as large buttons, a box for their own words, Next and Skip. The answers
+are stored when the last question is done (services.about_me), then the check-in starts
+(or, when the member has answered it already, the thank-you). From the code screen a member
+can answer again or remove every answer; nothing on these screens shows what they, or
+anyone else, answered before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+import streamlit as st
+
+from measures.about_me import PREFER_NOT, load_about_me
+from services import about_me
+from services.sessions import SessionInfo
+from ui import state as keys
+from ui.strings import text
+
+#: Widget-key prefixes of the about-me screens.
+W_ABOUT_CHOICE = "w_about_choice"
+W_ABOUT_WORDS = "w_about_words"
+
+
+def start(state: MutableMapping[str, Any], questions: list[str], after: str) -> None:
+    """Ask `questions` (ids) next; `after` is the phase that follows ("question", "thanks")."""
+    state[keys.FORM_ABOUT] = [*questions, after]
+    state[keys.FORM_ABOUT_STEP] = 0
+    state[keys.FORM_ABOUT_ANSWERS] = {}
+    state[keys.FORM_PHASE] = "about"
+
+
+def _questions(state: MutableMapping[str, Any]) -> list[str]:
+    return list(state[keys.FORM_ABOUT][:-1])
+
+
+def _after(state: MutableMapping[str, Any]) -> str:
+    return state[keys.FORM_ABOUT][-1] if state[keys.FORM_ABOUT] else "question"
+
+
+def _on_screen(state: MutableMapping[str, Any], step: int) -> bool:
+    return state[keys.FORM_PHASE] == "about" and state[keys.FORM_ABOUT_STEP] == step
+
+
+def _choose(state: MutableMapping[str, Any], step: int, question: str, choice: str) -> None:
+    if not _on_screen(state, step):
+        return
+    answers = dict(state[keys.FORM_ABOUT_ANSWERS])
+    words = (answers.get(question) or [None, None])[1]
+    answers[question] = [choice, words]
+    state[keys.FORM_ABOUT_ANSWERS] = answers
+
+
+def _next(state: MutableMapping[str, Any], step: int, question: str, skip: bool) -> None:
+    if not _on_screen(state, step):
+        return
+    answers = dict(state[keys.FORM_ABOUT_ANSWERS])
+    if skip:
+        answers[question] = [None, None]
+    else:
+        choice = (answers.get(question) or [None, None])[0]
+        words = (state.get(f"{W_ABOUT_WORDS}_{question}_{state[keys.FORM_RUN]}") or "").strip()
+        answers[question] = [choice, words or None]
+    state[keys.FORM_ABOUT_ANSWERS] = answers
+    state[keys.FORM_ABOUT_STEP] = step + 1
+
+
+def _back(state: MutableMapping[str, Any], step: int) -> None:
+    if _on_screen(state, step):
+        state[keys.FORM_ABOUT_STEP] = max(0, step - 1)
+
+
+def about_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any]) -> None:
+    """One about-me question, or (after the last) store the answers and go on."""
+    lang = state[keys.FORM_LANGUAGE] if state[keys.FORM_LANGUAGE] in ("en", "es") else "en"
+    form = load_about_me()
+    questions = _questions(state)
+    step = state[keys.FORM_ABOUT_STEP]
+    if step >= len(questions):
+        _store(url, state, lang)
+        return
+    question = form.question(questions[step])
+    st.markdown(f"# {form.title[lang]}")
+    if step == 0:
+        st.markdown(f"### {form.intro[lang]}")
+    st.progress(
+        step / len(questions),
+        text=text("about_question_of", lang, number=step + 1, total=len(questions)),
+    )
+    st.markdown(f"## {question.question_text(lang)}")
+    chosen = (state[keys.FORM_ABOUT_ANSWERS].get(question.id) or [None, None])[0]
+    options = [(c.id, c.text.get(lang) or c.text["en"]) for c in question.choices]
+    options.append((PREFER_NOT, form.prefer_not[lang]))
+    for choice, label in options:
+        is_chosen = choice == chosen
+        st.button(
+            f"**✓ {label} ({text('chosen', lang)})**" if is_chosen else f"**{label}**",
+            key=f"{W_ABOUT_CHOICE}_{question.id}_{choice}",
+            type="primary" if is_chosen else "secondary",
+            width="stretch",
+            on_click=_choose,
+            args=(state, step, question.id, choice),
+        )
+    st.text_input(
+        form.own_words[lang],
+        key=f"{W_ABOUT_WORDS}_{question.id}_{state[keys.FORM_RUN]}",
+        max_chars=200,
+    )
+    st.button(
+        text("about_next", lang),
+        key=f"w_about_next_{question.id}",
+        type="primary",
+        icon=":material/arrow_forward:",
+        width="stretch",
+        on_click=_next,
+        args=(state, step, question.id, False),
+    )
+    left, right = st.columns(2)
+    with left:
+        if step > 0:
+            st.button(
+                text("back", lang),
+                key=f"w_about_back_{question.id}",
+                icon=":material/arrow_back:",
+                width="stretch",
+                on_click=_back,
+                args=(state, step),
+            )
+    with right:
+        st.button(
+            text("skip", lang),
+            key=f"w_about_skip_{question.id}",
+            icon=":material/skip_next:",
+            width="stretch",
+            on_click=_next,
+            args=(state, step, question.id, True),
+        )
+
+
+def _store(url: str, state: MutableMapping[str, Any], lang: str) -> None:
+    answers = {q: tuple(a) for q, a in state[keys.FORM_ABOUT_ANSWERS].items()}
+    try:
+        about_me.save_answers(url, state[keys.FORM_MEMBER], answers)
+    except ValueError:
+        st.error(text("save_failed", lang))
+        return
+    after = _after(state)
+    state[keys.FORM_ABOUT] = []
+    state[keys.FORM_ABOUT_ANSWERS] = {}
+    state[keys.FORM_PHASE] = after
+    st.rerun()
+
+
+def change_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any]) -> None:
+    """A member's choice: answer the about-me questions again, or remove every answer."""
+    lang = state[keys.FORM_LANGUAGE] if state[keys.FORM_LANGUAGE] in ("en", "es") else "en"
+    form = load_about_me()
+    st.markdown(f"# {form.title[lang]}")
+    st.markdown(f"**{text('hello', lang, code=state[keys.FORM_MEMBER])}**")
+    questions = [q.id for q in about_me.program_questions(url, session.program)]
+    st.markdown(f"### {text('about_again_intro', lang)}")
+    if st.button(text("about_again", lang), type="primary", width="stretch"):
+        start(state, questions, after=_after(state))
+        st.rerun()
+    if not state[keys.FORM_ABOUT_REMOVE]:
+        if st.button(text("about_remove", lang), icon=":material/delete:", width="stretch"):
+            state[keys.FORM_ABOUT_REMOVE] = True
+            st.rerun()
+    else:
+        st.warning(text("about_remove_ask", lang))
+        if st.button(text("about_remove_sure", lang), icon=":material/delete:", width="stretch"):
+            about_me.remove_answers(url, state[keys.FORM_MEMBER])
+            member_notice = ("about_removed", {})
+            keys.reset_form(state)
+            state[keys.FORM_NOTICE] = member_notice
+            st.rerun()
+    if st.button(text("back", lang), icon=":material/arrow_back:", width="stretch"):
+        keys.reset_form(state)
+        st.rerun()
