@@ -225,7 +225,9 @@ def _pre_post(rows: pd.DataFrame, values: list[str]) -> dict:
     post = rows[labels == "post"].drop_duplicates("member").set_index("member")
     if pre.empty or post.empty:
         return {}
-    joined = pre[["score", "grouping"]].join(post[["score"]], rsuffix="_post", how="inner")
+    joined = pre[["score", "grouping"]].join(
+        post[["score"]].rename(columns={"score": "score_post"}), how="inner"
+    )
     return {
         value: paired_change(part["score"], part["score_post"])
         for value, part in joined.groupby("grouping")

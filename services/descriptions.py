@@ -144,7 +144,7 @@ def _as_of(contexts: pd.DataFrame, history: pd.DataFrame, question) -> list[str 
         return [None] * len(contexts)
     history = history.assign(
         label=[
-            question.choice_text(c) if c is not None else (OWN_WORDS_ONLY if words else None)
+            (OWN_WORDS_ONLY if words else None) if pd.isna(c) else question.choice_text(c)
             for c, words in zip(history["choice"], history["own_words"], strict=True)
         ],
         on=pd.to_datetime(history["on"]),

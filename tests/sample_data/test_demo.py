@@ -84,6 +84,8 @@ def test_demo_loads_once_and_again_adds_nothing(database_url, tmp_path):
         "sessions": 3,
         "attendance": 5,
         "administrations": 4,
+        # Synthetic self-descriptions: four about-me questions for each of the 3 members.
+        "about-me answers": 12,
     }
     engine = connect(database_url)
     before = count_rows(engine)

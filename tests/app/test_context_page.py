@@ -1,0 +1,110 @@
+"""The Context page in the real app against the demo database, as an evaluator sees it.
+
+The demo members have synthetic self-descriptions and answer the check-in in English or
+Spanish, with one planted language difference (sample_data.context). An evaluator sees no
+grouping of fewer than 5 members (and the complementary one hidden with it), the DIF table
+for the check-in by language with the planted item flagged, and never a member's own words;
+the grouping they looked at is in the audit log.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from access import accounts, browser
+from sample_data.context import PLANTED_ITEM
+from sample_data.demo import load_demo
+from services import about_me
+from services.selection import Scope, data_version
+from store.audit import load_audit
+from store.db import connect, dispose
+from tests.app.test_pages_smoke import APP
+from ui import state as keys
+
+EVALUATOR, PASSWORD = "eva-context", "quiet harbour lantern"  # synthetic test account
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("context")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", url)
+        patch.setenv("MUTUALITY_DATA_DIR", str(folder))
+        load_demo(url)
+        accounts.add_user(connect(url), EVALUATOR, PASSWORD, "evaluator", by="tests")
+        # One member wrote their own words: they must never reach the page.
+        about_me.save_answers(url, "PR-A-01", {"gender": ("man", "zqx own words")})
+        yield url
+    dispose(url)
+
+
+def context_page(by: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=240)
+    user = accounts.sign_in(connect(os.environ["DATABASE_URL"]), EVALUATOR, PASSWORD)
+    browser.remember_sign_in(at.session_state, keys.STAFF_SESSION, user)
+    at.session_state[keys.FILTER_INSTRUMENT] = "mutuality-checkin"
+    at.run()
+    at.switch_page("app_pages/context.py").run()
+    at.selectbox(key=keys.W_CONTEXT_BY).set_value(by).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def everything_shown(at: AppTest) -> str:
+    parts = [str(e.value) for e in [*at.markdown, *at.caption, *at.info, *at.subheader]]
+    parts += [frame.value.to_csv() for frame in at.dataframe]
+    return "\n".join(parts)
+
+
+def test_an_evaluator_sees_no_grouping_of_fewer_than_5_members(demo):
+    at = context_page("race_ethnicity")
+    table = at.dataframe[0].value.set_index("Grouping")
+    # Demo counts (sample_data.context): American Indian or Alaska Native 3, Asian 4,
+    # prefer not to say 4 members: each hidden, with no count, mean or interval.
+    for small in ["American Indian or Alaska Native", "Asian", "prefer not to say"]:
+        assert table.loc[small, "Members"] == "hidden (fewer than 5 members)"
+        assert table.drop(columns="Members").loc[small].isna().all()
+    shown = table[~table["Members"].str.startswith("hidden")]
+    assert set(shown.index) == {"Black or African American", "Hispanic or Latina/o/x", "White"}
+    assert all(int(n) >= 5 for n in shown["Members"])
+    text = everything_shown(at)
+    assert "zqx own words" not in text
+    assert "Alaska Native scored" not in text and "Asian scored" not in text
+    events = load_audit(connect(demo), action="view outcomes by grouping")
+    assert {"by": "race_ethnicity", "instrument": "mutuality-checkin"}.items() <= (
+        events.iloc[0]["detail"].items()
+    )
+    assert events.iloc[0]["who"] == EVALUATOR
+
+
+def test_the_dif_table_by_language_flags_the_planted_item(demo):
+    at = context_page("answer_language")
+    groupings = at.dataframe[0].value.set_index("Grouping")
+    assert set(groupings.index) == {"English", "Spanish"}
+    readings = [i.value for i in at.info]
+    assert any(
+        r.startswith(f"{PLANTED_ITEM} is answered higher in Spanish than in English")
+        for r in readings
+    ), readings
+    dif = next(d.value for d in at.dataframe if "Uniform χ²" in d.value.columns)
+    flagged = dif[dif["Flagged"] == "yes"]
+    assert flagged["Item"].tolist() == [PLANTED_ITEM]
+    assert flagged["Item wording"].tolist() == ["I could be myself here."]
+    assert any("p <= 0.01" in c.value for c in at.caption)
+
+
+def test_the_page_and_the_service_give_the_same_numbers(demo):
+    from services.context import context_view
+
+    at = context_page("gender")
+    table = at.dataframe[0].value.set_index("Grouping")
+    view = context_view(Scope(demo, data_version(demo), "mutuality-checkin"), "gender", "total")
+    shown = table[~table["Members"].str.startswith("hidden")]
+    assert len(shown) >= 2
+    means = {entry["value"]: entry["mean"] for entry in view.context["groupings"]}
+    for grouping, mean in shown["Mean"].items():
+        assert mean == pytest.approx(means[grouping])
