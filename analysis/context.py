@@ -173,3 +173,79 @@ def session_slopes(
         b = float(fit.params[name])
         differences[value] = Slope(value, b, se, g - 1, b - half, b + half)
     return slopes, differences
+
+
+def grouping_rates(
+    members: pd.DataFrame,
+    marks: pd.DataFrame,
+    timepoints: pd.DataFrame,
+    alerts: pd.DataFrame,
+) -> pd.DataFrame:
+    """Attendance, dropout, disconnection alerts and reconnection per grouping of members.
+
+    Parameters
+    ----------
+    members
+        ``member`` and ``grouping``: every member counted, once.
+    marks
+        Attendance marks: ``member``, ``present`` (bool).
+    timepoints
+        ``member`` and ``timepoint`` of each administration: a member with a ``pre`` and no
+        ``post`` dropped out.
+    alerts
+        Member disconnection records (analysis.repairs): ``member``, ``status``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per grouping: ``members``; ``attendance`` (present marks / marks) and
+        ``marks``; ``started`` (members with a pre) and ``dropout`` (share of them without
+        a post); ``alerted`` (share of members with an alert) and ``alerts``;
+        ``reconnected`` (share of decided alerts whose member reconnected) and ``decided``.
+        A share with nothing to divide is NaN.
+
+    Examples
+    --------
+    >>> members = pd.DataFrame({"member": ["A", "B", "C"], "grouping": ["x", "x", "y"]})
+    >>> marks = pd.DataFrame({"member": ["A", "A", "B", "C"],
+    ...                       "present": [True, False, True, True]})
+    >>> points = pd.DataFrame({"member": ["A", "B", "B"], "timepoint": ["pre", "pre", "post"]})
+    >>> alerts = pd.DataFrame({"member": ["A"], "status": ["reconnected"]})
+    >>> rates = grouping_rates(members, marks, points, alerts).set_index("grouping")
+    >>> float(rates.loc["x", "attendance"]), float(rates.loc["x", "dropout"])
+    (0.6666666666666666, 0.5)
+    """
+    from analysis.repairs import OUTCOMES
+
+    label = {str(m): g for m, g in zip(members["member"], members["grouping"], strict=True)}
+    rows = []
+    points = timepoints.assign(timepoint=timepoints["timepoint"].astype(str).str.lower())
+    pre = set(points.loc[points["timepoint"] == "pre", "member"].astype(str))
+    post = set(points.loc[points["timepoint"] == "post", "member"].astype(str))
+    for grouping in sorted(set(label.values())):
+        who = {m for m, g in label.items() if g == grouping}
+        own_marks = marks[marks["member"].astype(str).isin(who)]
+        started = who & pre
+        own_alerts = alerts[alerts["member"].astype(str).isin(who)]
+        decided = own_alerts[own_alerts["status"].isin(OUTCOMES)]
+        alerted = set(own_alerts["member"].astype(str))
+        reconnected = int((decided["status"] == "reconnected").sum())
+        rows.append(
+            {
+                "grouping": grouping,
+                "members": len(who),
+                "marks": len(own_marks),
+                "attendance": _share(int(own_marks["present"].astype(bool).sum()), len(own_marks)),
+                "started": len(started),
+                "dropout": _share(len(started - post), len(started)),
+                "alerts": len(own_alerts),
+                "alerted": _share(len(alerted), len(who)),
+                "decided": len(decided),
+                "reconnected": _share(reconnected, len(decided)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else float("nan")

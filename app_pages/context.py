@@ -45,6 +45,15 @@ for reading in context_service.difference_readings(context):
 for note in context["notes"]:
     st.caption(note)
 
+if view.rates is not None:
+    st.subheader("Attendance, dropout and disconnections")
+    dashboard.table(context_service.rates_table(view.rates, context["min_cell_size"]))
+    st.caption(
+        "Counted per member, in the grouping of how they first described themselves (or the "
+        "language they answered in most), over every session of the selection. Dropped out: "
+        "answered a pre questionnaire and no post. Reconnected: of the alerts decided."
+    )
+
 st.subheader("Do the items measure the same in each grouping?")
 if view.dif is None:
     st.info("The item comparison needs two groupings that can be shown; this selection has fewer.")

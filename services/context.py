@@ -268,6 +268,8 @@ class ContextView:
     label: str
     context: dict
     dif: DifView | None
+    #: Attendance, dropout, alerts and reconnection per grouping (`rates_by_grouping`).
+    rates: pd.DataFrame | None = None
 
 
 def context_view(scope: Scope, by: str, scale: str) -> ContextView:
@@ -308,7 +310,8 @@ def context_view(scope: Scope, by: str, scale: str) -> ContextView:
                 f"{left_out} answer set(s) in no grouping compared here (no description, "
                 "prefer not to say, or a hidden grouping) are left out of the item comparison.",
             )
-    return ContextView(by, label, context, dif)
+    rates = rates_by_grouping(scope, by, hidden, min_members)
+    return ContextView(by, label, context, dif, rates)
 
 
 def stored_answers_and_groupings(scope: Scope, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -460,3 +463,83 @@ def reliability_table(dif: DifView) -> pd.DataFrame:
             for r in dif.reliability
         ]
     )
+
+
+def rates_by_grouping(
+    scope: Scope, by: str, hidden: set[str], min_members: int
+) -> pd.DataFrame | None:
+    """Attendance, dropout, alerts and reconnection per grouping of `scope`'s members.
+
+    Counted per member (`services.descriptions.member_groupings`) over every session and
+    questionnaire of the selected program and group (dates do not narrow it); alerts are
+    the check-in's member disconnection records (services.repairs). A grouping hidden on the
+    page is hidden here too; smaller ones are hidden with complementary suppression, and a
+    share resting on fewer than `min_members` members or alerts shows no figure. None for
+    `MODE`, a property of an answer set rather than of a member.
+    """
+    from analysis.context import grouping_rates
+    from services import repairs
+    from services.descriptions import MODE, member_groupings
+    from services.selection import own_group_ids
+    from store.descriptions import member_timepoints
+    from store.sessions import load_attendance
+
+    if by == MODE:
+        return None
+    engine = engine_for(scope.url)
+    own = own_group_ids(scope.user)
+    wide = load_attendance(engine, group=scope.group, program=scope.program, group_ids=own)
+    marks = (
+        wide.stack(future_stack=True).rename("present").reset_index().dropna(subset=["present"])
+        if not wide.empty
+        else pd.DataFrame(columns=["group", "member", "session", "present"])
+    )
+    marks.columns = ["group", "member", "session", "present"]
+    points = member_timepoints(engine, scope.program, scope.group)
+    if own is not None:
+        points = points[points["group_id"].isin(own)]
+    codes = sorted(set(marks["member"].astype(str)) | set(points["member"].astype(str)))
+    if not codes:
+        return None
+    records = repairs.follow_up(scope.url, scope.version, None, scope.program, scope.group)
+    alerts = repairs.visible_records(records.records, scope.url, scope.user, scope.group)
+    alerts = (
+        alerts[alerts["member"].notna()]
+        if len(alerts)
+        else pd.DataFrame(columns=["member", "status"])
+    )
+    rates = grouping_rates(member_groupings(engine, by, codes), marks, points, alerts)
+    counts = rates["members"].tolist()
+    hidden_here = {rates["grouping"][i] for i in Suppressor(min_members).hidden_parts(counts)}
+    rates["suppressed"] = rates["grouping"].isin(hidden_here | set(hidden))
+    for share, base in [("dropout", "started"), ("reconnected", "decided")]:
+        thin = rates[base] < min_members
+        rates.loc[thin, share] = float("nan")
+    return rates
+
+
+def _percent(share: float, of: int, what: str) -> str:
+    if share != share:  # NaN: nothing to divide, or too few to show
+        return f"- ({of} {what})" if of else "-"
+    return f"{share:.0%} of {of} {what}"
+
+
+def rates_table(rates: pd.DataFrame, min_members: int = MIN_CELL_SIZE) -> pd.DataFrame:
+    """`rates_by_grouping` in words, hidden groupings said so (no count, no share)."""
+    hidden_words = f"hidden (fewer than {min_members} members)"
+    rows = []
+    for r in rates.itertuples(index=False):
+        if r.suppressed:
+            rows.append({"Grouping": r.grouping, "Members": hidden_words})
+            continue
+        rows.append(
+            {
+                "Grouping": r.grouping,
+                "Members": str(r.members),
+                "Attendance": _percent(r.attendance, r.marks, "marks"),
+                "Dropped out before post": _percent(r.dropout, r.started, "who started"),
+                "Members with a disconnection alert": _percent(r.alerted, r.members, "members"),
+                "Alerts that reconnected": _percent(r.reconnected, r.decided, "decided"),
+            }
+        )
+    return pd.DataFrame(rows)

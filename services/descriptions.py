@@ -158,3 +158,34 @@ def _as_of(contexts: pd.DataFrame, history: pd.DataFrame, question) -> list[str 
         direction="backward",
     ).sort_values("order")
     return [None if pd.isna(v) else v for v in joined["label"]]
+
+
+def member_groupings(engine, by: str, codes: list[str]) -> pd.DataFrame:
+    """Each member's grouping for rates counted per member (attendance, dropout, alerts).
+
+    A member counts in the grouping of their first description (`by` a question: the one
+    given at enrolment), or of the language they answered in most often; ``NOT_GIVEN``
+    without one. Returns ``member``, ``grouping``; `MODE` (a property of each answer set,
+    not of a member) gives every member ``NOT_GIVEN``.
+    """
+    from store.descriptions import description_history, member_timepoints
+
+    found: dict[str, str | None] = {}
+    if by == ANSWER_LANGUAGE:
+        points = member_timepoints(engine).dropna(subset=["language"])
+        for member, part in points.groupby("member", sort=False):
+            found[member] = LANGUAGE_NAMES.get(part["language"].mode().iloc[0])
+    elif by != MODE:
+        question = load_about_me().question(by)
+        history = description_history(engine, by).drop_duplicates("member", keep="first")
+        for member, choice, words in history[["member", "choice", "own_words"]].itertuples(
+            index=False
+        ):
+            found[member] = (
+                (OWN_WORDS_ONLY if words else None)
+                if pd.isna(choice)
+                else question.choice_text(choice)
+            )
+    return pd.DataFrame(
+        {"member": codes, "grouping": [grouping_label(found.get(code)) for code in codes]}
+    )

@@ -266,3 +266,21 @@ def programs_asking(engine: Engine) -> set[str]:
     with engine.connect() as connection:
         found = connection.execute(sa.select(about_me_questions.c.questions)).scalars().all()
     return {question for questions in found for question in (questions or [])}
+
+
+def member_timepoints(
+    engine: Engine, program: str | None = None, group: str | None = None
+) -> pd.DataFrame:
+    """Each administration's member (code), group id and timepoint, of any questionnaire."""
+    a = administrations
+    query = (
+        sa.select(members.c.code.label("member"), members.c.group_id, a.c.timepoint, a.c.language)
+        .select_from(a.join(members).outerjoin(groups).outerjoin(programs))
+        .order_by(a.c.id)
+    )
+    if program is not None:
+        query = query.where(programs.c.name == program)
+    if group is not None:
+        query = query.where(groups.c.name == group)
+    with engine.connect() as connection:
+        return frame_on(connection, query)

@@ -71,6 +71,13 @@ def test_an_evaluator_sees_no_grouping_of_fewer_than_5_members(demo):
     shown = table[~table["Members"].str.startswith("hidden")]
     assert set(shown.index) == {"Black or African American", "Hispanic or Latina/o/x", "White"}
     assert all(int(n) >= 5 for n in shown["Members"])
+    # The member-level rates hide the same groupings, and say nothing of them.
+    rates = next(d.value for d in at.dataframe if "Attendance" in d.value.columns)
+    rates = rates.set_index("Grouping")
+    for small in ["American Indian or Alaska Native", "Asian", "prefer not to say"]:
+        assert rates.loc[small, "Members"] == "hidden (fewer than 5 members)"
+        assert rates.drop(columns="Members").loc[small].isna().all()
+    assert rates.loc["White", "Attendance"].endswith(" marks")
     text = everything_shown(at)
     assert "zqx own words" not in text
     assert "Alaska Native scored" not in text and "Asian scored" not in text
