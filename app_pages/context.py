@@ -8,7 +8,7 @@ Members' own words are never shown here: only the form's categories.
 
 import streamlit as st
 
-from services import catalog
+from services import catalog, context_tables
 from services import context as context_service
 from ui import dashboard
 from ui import state as keys
@@ -35,19 +35,19 @@ if seen not in st.session_state[keys.CONTEXT_VIEWS_AUDITED]:
 
 context = view.context
 st.subheader(f"{view.label}: {scale} scores")
-dashboard.table(context_service.groupings_table(context))
+dashboard.table(context_tables.groupings_table(context))
 st.caption(
     f"{context['members_total']} members in all. Mean: the mean of the groupings' answer "
     f"sets' scores. {context['interval']}"
 )
-for reading in context_service.difference_readings(context):
+for reading in context_tables.difference_readings(context):
     st.markdown(f"- {reading}")
 for note in context["notes"]:
     st.caption(note)
 
 if view.rates is not None:
     st.subheader("Attendance, dropout and disconnections")
-    dashboard.table(context_service.rates_table(view.rates, context["min_cell_size"]))
+    dashboard.table(context_tables.rates_table(view.rates, context["min_cell_size"]))
     st.caption(
         "Counted per member, in the grouping of how they first described themselves (or the "
         "language they answered in most), over every session of the selection. Dropped out: "
@@ -59,13 +59,13 @@ if view.dif is None:
     st.info("The item comparison needs two groupings that can be shown; this selection has fewer.")
     st.stop()
 instrument = catalog.instrument_by_id(scope.instrument)
-for reading in context_service.dif_reading(view.dif):
+for reading in context_tables.dif_reading(view.dif):
     dashboard.reading(reading)
-dashboard.table(context_service.dif_table(view.dif, instrument))
+dashboard.table(context_tables.dif_table(view.dif, instrument))
 st.caption(view.dif.result.criterion)
 reliability = view.dif.reliability
 if reliability:
     st.markdown("**Reliability in each grouping**")
-    dashboard.table(context_service.reliability_table(view.dif))
+    dashboard.table(context_tables.reliability_table(view.dif))
 for note in view.dif.to_dict()["notes"]:
     st.caption(note)

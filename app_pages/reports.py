@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from services import context as context_service
 from services import published, reporting
 from ui import dashboard
 from ui import state as keys
@@ -15,14 +16,23 @@ st.caption(
 scope, _ = dashboard.filters(scale=False)
 state = st.session_state
 name = reporting.report_name(scope)
-if state[keys.REPORT_SCOPE] != scope:
+choices = {None: "No section by grouping"} | context_service.grouping_choices(
+    context_service.questions_for(scope.url, scope.program)
+)
+by = st.selectbox(
+    "Outcomes by (a section of both files)",
+    list(choices),
+    format_func=choices.get,
+    key=keys.W_REPORT_CONTEXT_BY,
+)
+if state[keys.REPORT_SCOPE] != (scope, by):
     st.write(f"Report on **{scope.instrument}** answers of {scope.describe()}.")
     if st.button("Prepare the report", type="primary", key="prepare_report"):
-        state[keys.REPORT_SCOPE] = scope
+        state[keys.REPORT_SCOPE] = (scope, by)
         st.rerun()
     st.stop()
 try:
-    files = dashboard.report_files(scope)
+    files = dashboard.report_files(scope, by)
 except ValueError as error:
     st.warning(str(error))
     st.stop()

@@ -119,6 +119,20 @@ class RepairSection:
 
 
 @dataclass
+class ContextSection:
+    """Outcomes by one grouping (services.context): tables already worded and suppressed.
+
+    ``tables`` are (heading, table) pairs; ``readings`` the differences and flagged items
+    in words; ``notes`` what a reader must know (intervals, criterion, what is hidden).
+    """
+
+    title: str
+    tables: list[tuple[str, pd.DataFrame]]
+    readings: list[str]
+    notes: list[str]
+
+
+@dataclass
 class ReportContent:
     """Everything a report of one response file shows.
 
@@ -156,6 +170,10 @@ class ReportContent:
     pre_post_choice: PrePost | None = None
     #: The repair loop's comparison (a report of stored answers; None for a file).
     repair: RepairSection | None = None
+    #: Outcomes by a chosen grouping (a report of stored answers), for the workbook's reader
+    #: and fit to publish (small groupings hidden: the PDF, and an evaluator's workbook).
+    context: ContextSection | None = None
+    context_published: ContextSection | None = None
 
     def key_results(self) -> list[str]:
         """A few sentences on the instrument's first scale, in plain words."""

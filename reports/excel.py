@@ -65,6 +65,8 @@ SHEET_DESCRIPTIONS = {
 #: The sheet of a report of stored answers that compares members by how their
 #: disconnections ended (after the SHEETS, before the notice).
 REPAIR_SHEET = "Repair"
+#: The sheet of outcomes by a chosen grouping (a report of stored answers, when asked for).
+CONTEXT_SHEET = "Context"
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 BOLD = Font(bold=True)
@@ -682,6 +684,18 @@ def _repair(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | N
     write_table(sheet, frame, row + 1)
 
 
+def _context(sheet: Worksheet, content: ReportContent, suppressor: Suppressor | None) -> None:
+    section = content.context if suppressor is None else content.context_published
+    row = title(sheet, 1, section.title)
+    for reading in section.readings:
+        row = note(sheet, row, reading)
+    for heading, frame in section.tables:
+        row = title(sheet, row + 1, heading)
+        row = write_table(sheet, frame, row)
+    for line in section.notes:
+        row = note(sheet, row, line)
+
+
 def build_workbook(content: ReportContent, suppressor: Suppressor | None = None) -> Workbook:
     """The Excel report of `content` as an openpyxl Workbook (not yet saved).
 
@@ -716,6 +730,8 @@ def build_workbook(content: ReportContent, suppressor: Suppressor | None = None)
         builders[name](workbook.create_sheet(name), content, suppressor)
     if content.repair is not None:
         _repair(workbook.create_sheet(REPAIR_SHEET), content, suppressor)
+    if content.context is not None:
+        _context(workbook.create_sheet(CONTEXT_SHEET), content, suppressor)
     # The Summary is written last so that it can say how many cells were hidden.
     _summary(summary, content, suppressor, names)
     if content.notice:

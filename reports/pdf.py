@@ -81,6 +81,7 @@ SMALL = ParagraphStyle("small", parent=BODY, fontSize=8.5, leading=10.5)
 CELL = ParagraphStyle("cell", parent=BODY, fontSize=8.5, leading=10)
 H1 = ParagraphStyle("h1", parent=_styles["Title"], fontName="Helvetica-Bold", fontSize=18)
 H2 = ParagraphStyle("h2", parent=_styles["Heading2"], fontName="Helvetica-Bold", fontSize=13)
+H3 = ParagraphStyle("h3", parent=BODY, fontName="Helvetica-Bold", fontSize=10.5)
 BULLET = ParagraphStyle("bullet", parent=BODY, leftIndent=12, bulletIndent=2)
 
 
@@ -660,6 +661,24 @@ def _repair(content: ReportContent) -> list:
     return story + [Spacer(1, 4), Paragraph(_text(section.caveat), SMALL)]
 
 
+def _context(content: ReportContent) -> list:
+    """Outcomes by a grouping, fit to publish (groupings of fewer than 5 members hidden)."""
+    section = content.context_published
+    story = [Paragraph(_text(section.title), H2)]
+    for reading in section.readings:
+        story.append(Paragraph(_text(reading), BODY))
+    for heading, frame in section.tables:
+        story += [Spacer(1, 4), Paragraph(_text(heading), H3)]
+        header = list(frame.columns)
+        first = 4.2 * cm
+        widths = [first] + [(PAGE_WIDTH - first) / (len(header) - 1)] * (len(header) - 1)
+        cells = frame.astype(object).where(frame.notna(), "-").astype(str).values.tolist()
+        story.append(_table(header, cells, widths))
+    for line in section.notes:
+        story += [Spacer(1, 2), Paragraph(_text(line), SMALL)]
+    return story
+
+
 def write_pdf_report(
     content: ReportContent, path: str | Path, *, min_cell_size: int = MIN_CELL_SIZE
 ) -> Path:
@@ -690,6 +709,8 @@ def write_pdf_report(
     sections += [CondPageBreak(9 * cm), *_groups(content, suppressor)]
     if content.repair is not None:
         sections += [CondPageBreak(8 * cm), *_repair(content)]
+    if content.context_published is not None:
+        sections += [PageBreak(), *_context(content)]
     key_lines = key_results(content, suppressor)
     story = _summary(content, suppressor, key_lines) + sections
     footer = _footer(

@@ -272,17 +272,19 @@ class ContextView:
     rates: pd.DataFrame | None = None
 
 
-def context_view(scope: Scope, by: str, scale: str) -> ContextView:
+def context_view(scope: Scope, by: str, scale: str, min_members: int | None = None) -> ContextView:
     """Outcomes of `scope`'s stored answers by `by` (an about-me question, language, mode).
 
     The same numbers `context_of` gives a file. For a user who may not see member codes
     (an evaluator) groupings of fewer than 5 members are hidden, with complementary
     suppression; the DIF table beside it compares only the groupings the outcomes show, so
-    no hidden grouping can be worked out from a second table on the page.
+    no hidden grouping can be worked out from a second table on the page. `min_members`
+    overrides the role's rule (a published report always hides below 5).
     """
     instrument = instrument_by_id(scope.instrument)
     wide, groupings = stored_answers_and_groupings(scope, by)
-    min_members = MIN_CELL_SIZE if scope.publishes() else 1
+    if min_members is None:
+        min_members = MIN_CELL_SIZE if scope.publishes() else 1
     label = grouping_choices([by]).get(by, by)
     if wide.empty:
         return ContextView(by, label, {}, None)
@@ -352,86 +354,6 @@ def questions_for(url: str, program: str | None) -> list[str]:
     return [q for q in load_about_me().question_ids if q in asked]
 
 
-def _interval(low: float | None, high: float | None) -> str | None:
-    return None if low is None or high is None else f"{low:.2f} to {high:.2f}"
-
-
-def groupings_table(context: dict) -> pd.DataFrame:
-    """The Context page's (and report's) table: one row per grouping, hidden ones said so."""
-    rows = []
-    hidden_words = f"hidden (fewer than {context.get('min_cell_size', MIN_CELL_SIZE)} members)"
-    for entry in context.get("groupings", []):
-        if entry["suppressed"]:
-            rows.append({"Grouping": entry["value"], "Members": hidden_words})
-            continue
-        change = entry.get("pre_post") or {}
-        slope = entry.get("slope") or {}
-        rows.append(
-            {
-                "Grouping": entry["value"],
-                "Members": str(entry["members"]),
-                "Answer sets": entry["administrations"],
-                "Mean": entry["mean"],
-                "Mean 95% CI": _interval(entry["ci_low"], entry["ci_high"]),
-                "Pre to post change": change.get("mean_change"),
-                "Change 95% CI": _interval(change.get("ci_low"), change.get("ci_high")),
-                "Change per session": slope.get("per_session"),
-                "Per session 95% CI": _interval(slope.get("ci_low"), slope.get("ci_high")),
-            }
-        )
-    # A column with no figure in any row (no pre/post in the selection, say) is left out.
-    return pd.DataFrame(rows).dropna(axis="columns", how="all")
-
-
-def dif_reading(dif: DifView) -> list[str]:
-    """The item comparison in plain words: each flagged item, else how many were tested."""
-    items = dif.result.items
-    flagged = [item.reading for item in items if item.flagged]
-    if flagged:
-        return flagged
-    untested = sum(item.p_overall is None for item in items)
-    if untested == len(items):
-        return [
-            "No item could be tested: in some grouping too few members gave each answer "
-            f"(at least {dif.result.min_cell} per answer in every grouping are needed)."
-        ]
-    words = f"No item is flagged: the {len(items) - untested} item(s) tested are answered alike"
-    words += " in each grouping by members with the same total."
-    if untested:
-        words += f" {untested} item(s) could not be tested (too few answers in some grouping)."
-    return [words]
-
-
-def difference_readings(context: dict) -> list[str]:
-    """Each grouping's difference from the reference in words, mean and trend together."""
-    out = []
-    for difference in context.get("differences", []):
-        slope = difference.get("slope_difference")
-        out.append(difference["reading"] + (f" {slope['reading']}" if slope else ""))
-    return out
-
-
-def dif_table(dif: DifView, instrument: Instrument) -> pd.DataFrame:
-    """The items' DIF in words: wording, the two tests, the pseudo-R² change, the reading."""
-    wording = {item.id: (item.text or {}).get("en", item.id) for item in instrument.items}
-    rows = []
-    for item in dif.result.items:
-        rows.append(
-            {
-                "Item": item.item,
-                "Item wording": wording.get(item.item, item.item),
-                "Uniform χ²": item.chi2_uniform,
-                "Uniform p": item.p_uniform,
-                "Non-uniform χ²": item.chi2_nonuniform,
-                "Non-uniform p": item.p_nonuniform,
-                "Δ McFadden R²": item.delta_r2,
-                "Flagged": "yes" if item.flagged else "no",
-                "Reading": item.reading,
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def record_context_view(url: str, who: str | None, scope: Scope, by: str) -> None:
     """Audit that `who` looked at outcomes by grouping `by` (which selection; no cell)."""
     from store import audit
@@ -446,22 +368,6 @@ def record_context_view(url: str, who: str | None, scope: Scope, by: str) -> Non
             "program": scope.program or "all programs",
             "group": scope.group or "all groups",
         },
-    )
-
-
-def reliability_table(dif: DifView) -> pd.DataFrame:
-    """Cronbach's alpha and omega of the scale in each grouping the DIF compares."""
-    return pd.DataFrame(
-        [
-            {
-                "Grouping": r.grouping,
-                "Members": r.members,
-                "Answer sets": r.answer_sets,
-                "Cronbach's α": r.alpha,
-                "McDonald's ω": r.omega_total,
-            }
-            for r in dif.reliability
-        ]
     )
 
 
@@ -516,30 +422,3 @@ def rates_by_grouping(
         thin = rates[base] < min_members
         rates.loc[thin, share] = float("nan")
     return rates
-
-
-def _percent(share: float, of: int, what: str) -> str:
-    if share != share:  # NaN: nothing to divide, or too few to show
-        return f"- ({of} {what})" if of else "-"
-    return f"{share:.0%} of {of} {what}"
-
-
-def rates_table(rates: pd.DataFrame, min_members: int = MIN_CELL_SIZE) -> pd.DataFrame:
-    """`rates_by_grouping` in words, hidden groupings said so (no count, no share)."""
-    hidden_words = f"hidden (fewer than {min_members} members)"
-    rows = []
-    for r in rates.itertuples(index=False):
-        if r.suppressed:
-            rows.append({"Grouping": r.grouping, "Members": hidden_words})
-            continue
-        rows.append(
-            {
-                "Grouping": r.grouping,
-                "Members": str(r.members),
-                "Attendance": _percent(r.attendance, r.marks, "marks"),
-                "Dropped out before post": _percent(r.dropout, r.started, "who started"),
-                "Members with a disconnection alert": _percent(r.alerted, r.members, "members"),
-                "Alerts that reconnected": _percent(r.reconnected, r.decided, "decided"),
-            }
-        )
-    return pd.DataFrame(rows)

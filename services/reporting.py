@@ -37,9 +37,12 @@ def report_name(scope: Scope) -> str:
     return slug if slug.startswith("mutuality-") else f"mutuality-{slug}"
 
 
-def report_files(scope: Scope) -> ReportFiles:
+def report_files(scope: Scope, context_by: str | None = None) -> ReportFiles:
     """Build the Excel workbook and the PDF report (reports/) of the scope's answers.
 
+    `context_by` adds outcomes by that grouping (services.context: an about-me question,
+    the language of answering, the mode): the PDF's section always hides groupings of
+    fewer than 5 members, the workbook's only for a user who may not see member codes.
     Raises ValueError when the scope has no answers.
     """
     from privacy.notice import notice_for
@@ -63,12 +66,28 @@ def report_files(scope: Scope) -> ReportFiles:
         notice=notice,
     )
     content.repair = _repair_section(scope)
+    if context_by is not None:
+        content.context, content.context_published = _context_sections(scope, context_by)
     published = Suppressor() if scope.publishes() else None
     with tempfile.TemporaryDirectory() as folder:
         excel = write_excel_report(content, Path(folder) / "report.xlsx", published).read_bytes()
         pdf = write_pdf_report(content, Path(folder) / "report.pdf").read_bytes()
     key = key_results(content, Suppressor() if published else None)
     return ReportFiles(excel, pdf, key, len(wide), notice)
+
+
+def _context_sections(scope: Scope, by: str):
+    """The report's outcomes by `by`: as the scope's user may see it, and fit to publish."""
+    from privacy.suppression import MIN_CELL_SIZE
+    from services.context import context_view
+    from services.context_tables import report_section
+
+    instrument = instrument_by_id(scope.instrument)
+    scale = instrument.scales[0].id
+    published = report_section(context_view(scope, by, scale, MIN_CELL_SIZE), instrument)
+    if scope.publishes():
+        return published, published
+    return report_section(context_view(scope, by, scale), instrument), published
 
 
 def _repair_section(scope: Scope):

@@ -115,3 +115,34 @@ def test_the_page_and_the_service_give_the_same_numbers(demo):
     means = {entry["value"]: entry["mean"] for entry in view.context["groupings"]}
     for grouping, mean in shown["Mean"].items():
         assert mean == pytest.approx(means[grouping])
+
+
+def test_the_reports_carry_outcomes_by_grouping_and_the_pdf_hides_small_ones(demo, tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from access.accounts import StaffUser
+    from services.reporting import report_files
+    from tests.privacy.test_part2_reports import pdf_text
+
+    admin = StaffUser("admin-context", "administrator", None)
+    scope = Scope(demo, data_version(demo), "mutuality-checkin", user=admin)
+    files = report_files(scope, "race_ethnicity")
+    sheet = load_workbook(io.BytesIO(files.excel))["Context"]
+    cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert cells[0] == "Outcomes by how members describe their race or ethnicity"
+    # The administrator's workbook shows every grouping (they hold the data) ...
+    assert "American Indian or Alaska Native" in cells and "3" in cells
+    assert "hidden (fewer than 5 members)" not in cells
+    # ... the PDF, printed for institutions, hides the small ones whoever asks.
+    pdf = tmp_path / "context.pdf"
+    pdf.write_bytes(files.pdf)
+    text = pdf_text(pdf)
+    assert "Outcomes by how members describe their race or ethnicity" in text
+    assert "American Indian or Alaska Native hidden (fewer than 5 members)" in text
+    assert "Alaska Native scored" not in text
+    assert "zqx own words" not in text and "zqx own words" not in " ".join(cells)
+    by_language = report_files(scope, "answer_language")
+    pdf.write_bytes(by_language.pdf)
+    assert f"{PLANTED_ITEM} is answered higher in Spanish than in English" in pdf_text(pdf)
