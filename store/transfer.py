@@ -7,10 +7,12 @@ dump twice adds nothing. Anything that contradicts what is stored (an administra
 different answers, a member in another group, a session on another date, an attendance mark
 the other way round) is a conflict: every conflict is listed and nothing is written.
 
-Repair steps (`store.repairs`) travel with their notes, which are clinical notes: the bundle
-that carries a dump is encrypted. Not carried: staff users, audit events, join codes and
-open/closed state (a transferred session arrives closed), item text (the instrument
-definitions are shipped with the app), a program's repair settings.
+Repair steps (`store.repairs`) travel with their notes, which are clinical notes, and
+members' about-me answers (`store.descriptions`) with their own words: the bundle that
+carries a dump is encrypted. Administrations carry the language they were answered in.
+Not carried: staff users, audit events, join codes and open/closed state (a transferred
+session arrives closed), item text (the instrument definitions are shipped with the app),
+a program's repair settings and its about-me questions.
 Encryption is `privacy.bundle`'s job; this module only speaks SQL.
 """
 
@@ -34,6 +36,7 @@ from store.schema import (
     members,
     programs,
     repair_steps,
+    self_descriptions,
     sessions,
 )
 
@@ -46,6 +49,7 @@ DUMP_TABLES = (
     "attendance",
     "administrations",
     "repair_steps",
+    "self_descriptions",
 )
 _COUNTED = {
     "programs": programs,
@@ -55,6 +59,7 @@ _COUNTED = {
     "attendance": attendance,
     "administrations": administrations,
     "repair_steps": repair_steps,
+    "self_descriptions": self_descriptions,
 }
 
 
@@ -142,6 +147,7 @@ def dump_database(engine: Engine) -> dict[str, list[dict]]:
                 "date": _iso(r.date),
                 "mode": r.mode,
                 "entered_by": r.entered_by,
+                "language": r.language,
                 "answers": answers.get(r.id, []),
             }
             for r in c.execute(
@@ -157,6 +163,7 @@ def dump_database(engine: Engine) -> dict[str, list[dict]]:
                     a.c.date,
                     a.c.mode,
                     a.c.entered_by,
+                    a.c.language,
                 )
                 .select_from(
                     a.join(m, m.c.id == a.c.member_id)
@@ -168,7 +175,72 @@ def dump_database(engine: Engine) -> dict[str, list[dict]]:
             )
         ]
         dump["repair_steps"] = _dump_repair_steps(c)
+        dump["self_descriptions"] = _dump_self_descriptions(c)
     return dump
+
+
+def _dump_self_descriptions(c: Connection) -> list[dict]:
+    """About-me answers with the member's own words (the bundle is encrypted)."""
+    t = self_descriptions
+    return [
+        {
+            "member": row.code,
+            "question": row.question,
+            "choice": row.choice,
+            "own_words": row.own_words,
+            "given_on": _iso(row.given_on),
+            "given_at": as_utc(row.given_at).isoformat(),
+            "mode": row.mode,
+            "entered_by": row.entered_by,
+        }
+        for row in c.execute(
+            sa.select(members.c.code, *[t.c[name] for name in _DESCRIPTION_COLUMNS])
+            .select_from(t.join(members))
+            .order_by(t.c.id)
+        )
+    ]
+
+
+_DESCRIPTION_COLUMNS = (
+    "question",
+    "choice",
+    "own_words",
+    "given_on",
+    "given_at",
+    "mode",
+    "entered_by",
+)
+
+
+def _load_self_descriptions(connection: Connection, rows: list[dict]) -> None:
+    """Add the about-me answers not already here (the same member, question and time)."""
+    t = self_descriptions
+    ids = dict(connection.execute(sa.select(members.c.code, members.c.id)).all())
+    for row in rows:
+        member_id = ids.get(str(row["member"]))
+        if member_id is None:
+            raise StoreError(f"an about-me answer names member {row['member']!r}, not in it")
+        try:
+            at = as_utc(dt.datetime.fromisoformat(row["given_at"]))
+        except ValueError:
+            raise StoreError(f"an about-me answer has no valid time: {row['given_at']!r}") from None
+        same = sa.and_(
+            t.c.member_id == member_id, t.c.question == row["question"], t.c.given_at == at
+        )
+        if connection.execute(sa.select(t.c.id).where(same)).first():
+            continue
+        connection.execute(
+            t.insert().values(
+                member_id=member_id,
+                question=str(row["question"]),
+                choice=row.get("choice"),
+                own_words=row.get("own_words"),
+                given_on=_date(row.get("given_on"), f"member {row['member']}'s about-me answer"),
+                given_at=at,
+                mode=str(row.get("mode") or "self-completed"),
+                entered_by=row.get("entered_by"),
+            )
+        )
 
 
 def _dump_repair_steps(c: Connection) -> list[dict]:
@@ -361,6 +433,7 @@ def _administration(row: dict) -> Administration:
         date=_date(row.get("date"), f"member {row['member']}, {row['instrument']}"),
         mode=str(row.get("mode") or "imported"),
         entered_by=row.get("entered_by"),
+        language=row.get("language"),
     )
 
 
@@ -413,6 +486,7 @@ def load_dump(
                 if result.status == "conflict":
                     conflicts.append(str(result))
             _load_repair_steps(connection, roster, _rows(dump, "repair_steps"))
+            _load_self_descriptions(connection, _rows(dump, "self_descriptions"))
         except (KeyError, TypeError, AdministrationError) as error:
             raise StoreError(f"the transfer is not in the expected form ({error})") from None
         added = {k: v - before[k] for k, v in _counts(connection).items()}

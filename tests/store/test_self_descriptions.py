@@ -132,3 +132,20 @@ def test_removing_or_withdrawing_deletes_every_answer_and_audits_only_counts(pro
     grouped = stored_groupings(program, "who5", "gender")
     assert set(grouped["grouping"]) == {NOT_GIVEN}
     assert isinstance(grouped, pd.DataFrame)
+
+
+def test_a_transfer_carries_about_me_answers_and_answer_languages_once(program, new_database):
+    from store.db import connect
+    from store.transfer import dump_database, load_dump
+
+    save_self_description(program, "A1", {"gender": ("woman", "my words")}, given_on=PRE)
+    save_self_description(program, "A2", {"gender": ("man", None)}, given_on=PRE)
+    target = connect(new_database())
+    dump = dump_database(program)
+    first = load_dump(target, dump, who="admin1")
+    assert first.added["self_descriptions"] == 2
+    assert load_dump(target, dump, who="admin1").added_nothing
+    moved = stored_groupings(target, "who5", "gender").set_index(["member", "timepoint"])
+    assert moved.loc[("A1", "post"), "grouping"] == "woman"
+    languages = stored_groupings(target, "who5", ANSWER_LANGUAGE)
+    assert set(languages.loc[languages["member"] == "A1", "grouping"]) == {"Spanish"}
