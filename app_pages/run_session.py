@@ -10,6 +10,7 @@ import streamlit as st
 
 from measures import load_instrument
 from services import repairs, selection, sessions
+from ui import about_me_form as about_form
 from ui import access, dashboard, kiosk_lock, staff_gate
 from ui import state as keys
 from ui.room import join_url, lan_address, new_join_code, qr_png
@@ -354,6 +355,7 @@ else:  # Paper
             st.success(state[keys.PAPER_SAVED])
             state[keys.PAPER_SAVED] = None
         st.info("Everyone present has answered. Nothing to type in.")
+        about_form.paper_entry(url, session, roster.members, user.username)
         st.stop()
     st.markdown(
         f"Type each member's answers ({instrument.response_scale.min:g} to "
@@ -403,3 +405,4 @@ else:  # Paper
     if state[keys.PAPER_SAVED]:
         st.success(state[keys.PAPER_SAVED])
         state[keys.PAPER_SAVED] = None
+    about_form.paper_entry(url, session, roster.members, user.username)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pandas as pd
+
 from access.roles import CHANGE_SETTINGS, PermissionDeniedError
 from measures.about_me import PREFER_NOT, AboutQuestion, load_about_me
 from services.selection import engine_for
@@ -89,3 +91,97 @@ def remove_answers(url: str | None, code: str, who: str | None = None) -> int:
     from store.descriptions import remove_self_descriptions
 
     return remove_self_descriptions(engine_for(url), code, who)
+
+
+# Paper forms ---------------------------------------------------------------------------------
+
+#: The suffix of a paper grid's own-words column ("gender: own words").
+OWN_WORDS_COLUMN = ": own words"
+
+
+class PaperAboutMeError(ValueError):
+    """About-me paper forms that cannot be stored; `.problems` names each (nothing stored)."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def choice_words(question: AboutQuestion) -> list[str]:
+    """What a paper grid's cell may say for `question`.
+
+    Its categories in English, then "prefer not to say"; a blank cell is a skipped question.
+    """
+    return [c.text["en"] for c in question.choices] + ["prefer not to say"]
+
+
+def paper_grid(url: str | None, program: str | None, codes: list[str]) -> pd.DataFrame:
+    """An empty grid for typing in about-me paper forms.
+
+    One row per member of `codes` not asked yet, one column per question the program asks
+    and one for each question's own words.
+    """
+    from store.descriptions import answered_questions
+
+    questions = program_questions(url, program)
+    engine = engine_for(url)
+    waiting = [c for c in codes if not {q.id for q in questions} <= answered_questions(engine, c)]
+    columns = ["member"]
+    for question in questions:
+        columns += [question.id, question.id + OWN_WORDS_COLUMN]
+    grid = pd.DataFrame({"member": waiting})
+    for column in columns[1:]:
+        grid[column] = None
+    return grid[columns]
+
+
+def save_paper(url: str | None, grid: pd.DataFrame, program: str | None, who: str | None) -> int:
+    """Store the typed about-me paper forms of `grid` (`paper_grid`'s columns) as staff-entered.
+
+    A row left empty stores nothing (the member had no form). Every problem is listed
+    (row, member, column, value, what it may say) and nothing is stored. Returns the members
+    stored.
+    """
+    questions = program_questions(url, program)
+    problems, forms = [], {}
+    for number, row in enumerate(grid.to_dict("records"), start=1):
+        answers = {}
+        for question in questions:
+            said = _cell(row.get(question.id))
+            words = _cell(row.get(question.id + OWN_WORDS_COLUMN))
+            choice = None
+            if said is not None:
+                choice = _choice_of(question, said)
+                if choice is None:
+                    allowed = ", ".join(f"'{w}'" for w in choice_words(question))
+                    problems.append(
+                        f"row {number} (member {row['member']}), column {question.id}: "
+                        f"'{said}' is not one of {allowed}; leave it empty if skipped"
+                    )
+                    continue
+            answers[question.id] = (choice, words)
+        if any(choice or words for choice, words in answers.values()):
+            forms[str(row["member"])] = answers
+    if problems:
+        raise PaperAboutMeError(problems)
+    for code, answers in forms.items():
+        save_answers(url, code, answers, mode="staff-entered", who=who)
+    return len(forms)
+
+
+def _cell(value) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _choice_of(question: AboutQuestion, said: str) -> str | None:
+    """The choice id a typed cell names (its English or Spanish words, or its id)."""
+    wanted = said.casefold()
+    if wanted in ("prefer not to say", "prefiero no decirlo", PREFER_NOT):
+        return PREFER_NOT
+    for choice in question.choices:
+        if wanted in {choice.id.casefold(), *(t.casefold() for t in choice.text.values())}:
+            return choice.id
+    return None

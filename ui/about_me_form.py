@@ -182,3 +182,49 @@ def change_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any
     if st.button(text("back", lang), icon=":material/arrow_back:", width="stretch"):
         keys.reset_form(state)
         st.rerun()
+
+
+def paper_entry(url: str, session: SessionInfo, codes: list[str], who: str) -> None:
+    """Staff type in about-me paper forms of `session`'s members not asked yet (Run a session)."""
+    questions = about_me.program_questions(url, session.program)
+    if not questions:
+        return
+    with st.expander("About me on paper"):
+        grid = about_me.paper_grid(url, session.program, codes)
+        if grid.empty:
+            st.caption("Every member of this session has been asked the about-me questions.")
+            return
+        st.caption(
+            "Type what each member marked (or leave it empty for a skipped question, and a "
+            "whole row empty for a member without an about-me form). Their own words go in "
+            "the own-words columns; they are never shown in any result or report."
+        )
+        config = {"member": st.column_config.TextColumn("Member", disabled=True)}
+        for question in questions:
+            config[question.id] = st.column_config.SelectboxColumn(
+                question.question_text("en"), options=about_me.choice_words(question)
+            )
+            config[question.id + about_me.OWN_WORDS_COLUMN] = st.column_config.TextColumn(
+                "Own words", max_chars=200
+            )
+        edited = st.data_editor(
+            grid,
+            column_config=config,
+            hide_index=True,
+            num_rows="fixed",
+            key=f"w_about_paper_{session.id}_{st.session_state[keys.PAPER_RUN]}",
+        )
+        if st.button("Save about-me forms", icon=":material/save:"):
+            try:
+                stored = about_me.save_paper(url, edited, session.program, who)
+            except about_me.PaperAboutMeError as problems:
+                st.error(
+                    "Nothing was saved. Correct these and save again:\n\n"
+                    + "\n".join(f"- {problem}" for problem in problems.problems)
+                )
+            else:
+                st.session_state[keys.PAPER_SAVED] = (
+                    f"Stored {stored} about-me form(s) as staff-entered."
+                )
+                st.session_state[keys.PAPER_RUN] += 1
+                st.rerun()

@@ -116,3 +116,21 @@ def test_a_member_can_answer_again_or_remove_every_answer(database):
     click(at, "Next")
     assert "## Today I felt that people in the group understood me." in headings(at)
     assert sorted(rows(database.url)["choice"]) == ["non_binary", "prefer-not-to-say"]
+
+
+def test_run_a_session_offers_about_me_paper_forms_for_members_not_asked(database):
+    import os
+
+    from tests.app.session_seed import MEMBERS, sign_in
+
+    about_me.save_answers(database.url, "M01", {"gender": ("man", None)})
+    at = AppTest.from_file(APP, default_timeout=30)
+    sign_in(at.session_state, os.environ["DATABASE_URL"])
+    at.run()
+    at.switch_page("app_pages/run_session.py").run()
+    at.radio(key=keys.W_COLLECT).set_value("Paper").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "About me on paper" in [e.label for e in at.expander]
+    grid = next(e for e in at.dataframe if "gender: own words" in e.value.columns)
+    # M01 was asked gender but not preferred_language: still offered, with the others.
+    assert grid.value["member"].tolist() == list(MEMBERS)
