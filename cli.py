@@ -132,6 +132,13 @@ def cmd_member_withdraw(args) -> int:
     return member_withdraw_command(args)
 
 
+def cmd_member_describe(args) -> int:
+    """Store members' about-me answers from a file."""
+    from commands.members import member_describe_command
+
+    return member_describe_command(args)
+
+
 def cmd_bundle_export(args) -> int:
     """Write an encrypted transfer bundle."""
     from commands.bundle import bundle_export_command
@@ -439,7 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(handler=cmd_user_list)
     database_option(q)
 
-    p = command("member", None, "Members: withdraw one (delete their data everywhere).")
+    p = command(
+        "member", None, "Members: withdraw one, or store their about-me answers from a file."
+    )
     member = p.add_subparsers(dest="member_command", required=True, metavar="ACTION")
     help_text = "Delete a member's answers, attendance and roster entry, on their request."
     q = member.add_parser("withdraw", help=help_text, description=help_text)
@@ -447,6 +456,18 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("code", metavar="CODE", help="the member's code")
     q.add_argument("--yes", action="store_true", help="confirm without a prompt")
     database_option(q)
+    help_text = (
+        "Store members' about-me answers from a file (enrolment data): one row per member, "
+        "a column per question (race_ethnicity, gender, preferred_language, age_band)."
+    )
+    q = member.add_parser("describe", help=help_text, description=help_text)
+    q.set_defaults(handler=cmd_member_describe)
+    q.add_argument("input", metavar="INPUT", help="csv, xlsx, xls or ods file")
+    q.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="the day the answers count from (default: today)"
+    )
+    database_option(q)
+    q.add_argument("--json", action="store_true", help="print JSON")
 
     p = command("bundle", None, "Encrypted transfer of a laptop's data to a central instance.")
     bundle = p.add_subparsers(dest="bundle_command", required=True, metavar="ACTION")

@@ -71,6 +71,7 @@ def save_answers(
     *,
     mode: str = "self-completed",
     who: str | None = None,
+    given_on=None,
 ) -> int:
     """Store member `code`'s answers: question -> (choice id, own words); both may be None.
 
@@ -83,7 +84,9 @@ def save_answers(
         question = form.question(question_id)
         if choice not in (None, PREFER_NOT) and question.choice_text(choice) is None:
             raise ValueError(f"{question_id}: '{choice}' is not one of its choices")
-    return save_self_description(engine_for(url), code, answers, mode=mode, who=who)
+    return save_self_description(
+        engine_for(url), code, answers, mode=mode, who=who, given_on=given_on
+    )
 
 
 def remove_answers(url: str | None, code: str, who: str | None = None) -> int:
@@ -143,30 +146,111 @@ def save_paper(url: str | None, grid: pd.DataFrame, program: str | None, who: st
     stored.
     """
     questions = program_questions(url, program)
+    forms = _forms(grid.to_dict("records"), questions, OWN_WORDS_COLUMN, lambda n: f"row {n}")
+    for code, (answers, _day) in forms.items():
+        save_answers(url, code, answers, mode="staff-entered", who=who)
+    return len(forms)
+
+
+def import_file(url: str | None, path, who: str | None, given_on=None) -> dict:
+    """Store the about-me answers of a spreadsheet (enrolment data), all or nothing.
+
+    One row per member: ``member``, a column per question of the form (its id, e.g.
+    ``gender``; a cell holds a category in English or Spanish, its id, "prefer not to say",
+    or nothing), optionally ``<question>_own_words`` and ``date`` (the day the answers count
+    from; else `given_on`, else today). Every problem is listed with its row, column and
+    value (ingest.InputError), and nothing is stored. Returns what was stored.
+    """
+    import datetime as dt
+    from pathlib import Path
+
+    from ingest import InputError
+    from ingest.reader import read_table
+    from store.roster import list_members
+
+    name = Path(path).name
+    frame = read_table(path)
+    form = load_about_me()
+    own = "_own_words"
+    known = {"member", "date", *form.question_ids, *(q + own for q in form.question_ids)}
+    unknown = [c for c in frame.columns if c not in known]
+    if "member" not in frame.columns or unknown:
+        raise InputError(
+            f"{name}: "
+            + ("no column named 'member'; " if "member" not in frame.columns else "")
+            + (
+                f"columns {', '.join(repr(c) for c in unknown)} are not about-me questions; "
+                if unknown
+                else ""
+            )
+            + f"the columns may be member, date, {', '.join(form.question_ids)} and each "
+            f"question's _own_words."
+        )
+    questions = [form.question(q) for q in form.question_ids if q in frame.columns]
+    rows = frame.to_dict("records")
+    # Row numbers as a spreadsheet shows them: the header is row 1.
+    forms = _forms(rows, questions, own, lambda n: f"{name}, row {n + 1}", InputError)
+    codes = set(list_members(engine_for(url))["code"].astype(str))
+    missing = sorted(set(forms) - codes)
+    if missing:
+        raise InputError(
+            f"{name}: member(s) {', '.join(missing)} are not on any roster; add them first "
+            "(an upload of their answers or Run a session). Nothing was stored."
+        )
+    stored = 0
+    for code, (answers, day) in forms.items():
+        on = _day(day, name) or given_on or dt.date.today()
+        stored += save_answers(url, code, answers, mode="imported", who=who, given_on=on)
+    return {
+        "file": name,
+        "members": len(forms),
+        "answers": stored,
+        "questions": [q.id for q in questions],
+    }
+
+
+def _day(value, name: str):
+    from ingest import InputError
+
+    if value is None or (isinstance(value, float) and value != value) or str(value).strip() == "":
+        return None
+    try:
+        return pd.Timestamp(value).date()
+    except (ValueError, TypeError):
+        raise InputError(f"{name}: date {value!r} is not a date (write it as 2026-03-02)") from None
+
+
+def _forms(rows, questions, own_suffix: str, where, error=PaperAboutMeError) -> dict:
+    """Member -> (answers, date cell) of `rows`; every bad cell listed in one `error`."""
     problems, forms = [], {}
-    for number, row in enumerate(grid.to_dict("records"), start=1):
+    for number, row in enumerate(rows, start=1):
         answers = {}
+        member = _cell(row.get("member"))
         for question in questions:
             said = _cell(row.get(question.id))
-            words = _cell(row.get(question.id + OWN_WORDS_COLUMN))
+            words = _cell(row.get(question.id + own_suffix))
             choice = None
             if said is not None:
                 choice = _choice_of(question, said)
                 if choice is None:
                     allowed = ", ".join(f"'{w}'" for w in choice_words(question))
                     problems.append(
-                        f"row {number} (member {row['member']}), column {question.id}: "
+                        f"{where(number)} (member {member}), column {question.id}: "
                         f"'{said}' is not one of {allowed}; leave it empty if skipped"
                     )
                     continue
             answers[question.id] = (choice, words)
-        if any(choice or words for choice, words in answers.values()):
-            forms[str(row["member"])] = answers
+        if not any(choice or words for choice, words in answers.values()):
+            continue
+        if member is None:
+            problems.append(f"{where(number)}: answers without a member code; add the code")
+        elif member in forms:
+            problems.append(f"{where(number)}: member {member} has a second row; keep one")
+        else:
+            forms[member] = (answers, row.get("date"))
     if problems:
-        raise PaperAboutMeError(problems)
-    for code, answers in forms.items():
-        save_answers(url, code, answers, mode="staff-entered", who=who)
-    return len(forms)
+        raise error(problems) if error is PaperAboutMeError else error("; ".join(problems))
+    return forms
 
 
 def _cell(value) -> str | None:
