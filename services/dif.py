@@ -24,7 +24,7 @@ from analysis.timepoints import timepoint_place
 from measures import Instrument
 from measures.scoring import keyed_items
 from privacy.suppression import MIN_CELL_SIZE
-from services.descriptions import descriptions_from_file
+from services.descriptions import NOT_GIVEN, descriptions_from_file
 from services.files import answers_from_file
 
 
@@ -117,6 +117,8 @@ def dif_of(
         raise ValueError(f"the minimum number of members must be 1 or more, not {min_members}")
     chosen = instrument.scale(scale) if scale else instrument.scales[0]
     rows = wide.merge(groupings, on=["member", "timepoint"], how="left")
+    # An answer set without a description is in the grouping "(not given)", never dropped.
+    rows["grouping"] = rows["grouping"].fillna(NOT_GIVEN)
     notes: list[str] = []
     if timepoint is not None:
         rows = rows[rows["timepoint"].astype(str) == str(timepoint)]
