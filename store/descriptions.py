@@ -27,6 +27,7 @@ from store.audit import (
     record_in,
 )
 from store.db import StoreError, frame_on, now, write_transaction
+from store.roster import program_id_of
 from store.schema import (
     about_me_questions,
     administrations,
@@ -60,11 +61,7 @@ def set_asked_questions(
     """Set which about-me questions `program` asks ([]: none); audited; StoreError if no program."""
 
     def work(connection: Connection) -> None:
-        program_id = connection.execute(
-            sa.select(programs.c.id).where(programs.c.name == program)
-        ).scalar()
-        if program_id is None:
-            raise StoreError(f"there is no program {program!r}")
+        program_id = program_id_of(connection, program)
         table = about_me_questions
         connection.execute(table.delete().where(table.c.program_id == program_id))
         connection.execute(table.insert().values(program_id=program_id, questions=list(questions)))

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from store.audit import REPAIR_SETTINGS_CHANGED, REPAIR_STEP, record_in
 from store.db import StoreError, as_utc, now, read_frame, write_transaction
+from store.roster import program_id_of
 from store.schema import groups, members, program_repair_settings, programs, repair_steps
 
 STEP_COLUMNS = [
@@ -174,11 +175,7 @@ def set_program_settings(
     """
 
     def work(connection: Connection) -> None:
-        program_id = connection.execute(
-            sa.select(programs.c.id).where(programs.c.name == program)
-        ).scalar()
-        if program_id is None:
-            raise StoreError(f"there is no program {program!r}")
+        program_id = program_id_of(connection, program)
         table = program_repair_settings
         old = connection.execute(
             sa.select(table.c.actions, table.c.window).where(table.c.program_id == program_id)

@@ -244,6 +244,14 @@ class Roster:
         return self.sessions[key]
 
 
+def program_id_of(connection: Connection, program: str) -> int:
+    """The id of the program named `program`; StoreError when there is none."""
+    found = connection.execute(sa.select(programs.c.id).where(programs.c.name == program)).scalar()
+    if found is None:
+        raise StoreError(f"there is no program {program!r}")
+    return found
+
+
 def create_program(engine: Engine, name: str, substance_use: bool = False) -> int:
     """Create a program (or update its substance-use flag); returns its id."""
     return write_transaction(

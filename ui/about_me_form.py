@@ -20,6 +20,7 @@ from measures.about_me import PREFER_NOT, load_about_me
 from services import about_me
 from services.sessions import SessionInfo
 from ui import state as keys
+from ui.form_buttons import back_and_skip
 from ui.strings import text
 
 #: Widget-key prefixes of the about-me screens.
@@ -120,26 +121,15 @@ def about_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any]
         on_click=_next,
         args=(state, step, question.id, False),
     )
-    left, right = st.columns(2)
-    with left:
-        if step > 0:
-            st.button(
-                text("back", lang),
-                key=f"w_about_back_{question.id}",
-                icon=":material/arrow_back:",
-                width="stretch",
-                on_click=_back,
-                args=(state, step),
-            )
-    with right:
-        st.button(
-            text("skip", lang),
-            key=f"w_about_skip_{question.id}",
-            icon=":material/skip_next:",
-            width="stretch",
-            on_click=_next,
-            args=(state, step, question.id, True),
-        )
+    back_and_skip(
+        lang,
+        keys=(f"w_about_back_{question.id}", f"w_about_skip_{question.id}"),
+        show_back=step > 0,
+        on_back=_back,
+        back_args=(state, step),
+        on_skip=_next,
+        skip_args=(state, step, question.id, True),
+    )
 
 
 def _store(url: str, state: MutableMapping[str, Any], lang: str) -> None:

@@ -22,6 +22,7 @@ from services import about_me, repairs, selection, sessions
 from services.sessions import CHECKIN, SessionInfo, roster_code
 from ui import about_me_form as about_form
 from ui import state as keys
+from ui.form_buttons import back_and_skip
 from ui.speech import read_aloud_button, spoken_text
 from ui.strings import LANGUAGES, SPEECH_LANGUAGE, text
 
@@ -265,26 +266,15 @@ def _question_screen(instrument: Instrument, state: MutableMapping[str, Any]) ->
             on_click=_answer,
             args=(state, step, item.id, value, last),
         )
-    left, right = st.columns(2)
-    with left:
-        if step > 0 and not state.get(keys.FORM_EDITING):
-            st.button(
-                text("back", lang),
-                key=f"{keys.W_BACK}_{item.id}",
-                icon=":material/arrow_back:",
-                width="stretch",
-                on_click=_back,
-                args=(state, step),
-            )
-    with right:
-        st.button(
-            text("skip", lang),
-            key=f"{keys.W_SKIP}_{item.id}",
-            icon=":material/skip_next:",
-            width="stretch",
-            on_click=_skip,
-            args=(state, step, item.id, last),
-        )
+    back_and_skip(
+        lang,
+        keys=(f"{keys.W_BACK}_{item.id}", f"{keys.W_SKIP}_{item.id}"),
+        show_back=step > 0 and not state.get(keys.FORM_EDITING),
+        on_back=_back,
+        back_args=(state, step),
+        on_skip=_skip,
+        skip_args=(state, step, item.id, last),
+    )
 
 
 def _review_screen(
