@@ -4,6 +4,8 @@ Every action calls services.admin, which checks it and writes its audit event; t
 reads the widgets and shows the outcome.
 """
 
+import io
+
 import streamlit as st
 
 from access import roles
@@ -336,3 +338,27 @@ with programs_tab:
                         else f"{program} asks no about-me questions."
                     )
                     st.rerun()
+        st.markdown("**Upload about-me answers** (enrolment data)")
+        st.caption(
+            "One row per member: member, then a column per question (race_ethnicity, gender, "
+            "preferred_language, age_band) holding a category in English or Spanish or "
+            '"prefer not to say"; optionally <question>_own_words and date. All or nothing.'
+        )
+        described = st.file_uploader(
+            "About-me file", type=["csv", "xlsx", "xls", "ods"], key=keys.W_ABOUT_ME_FILE
+        )
+        if described is not None and st.button(
+            "Store the about-me answers", icon=":material/upload:"
+        ):
+            try:
+                stored = about_me.import_file(
+                    url, io.BytesIO(described.getvalue()), user.username, filename=described.name
+                )
+            except ValueError as error:  # ingest.InputError: the file's problems
+                st.error(str(error))
+            else:
+                state[keys.SETTINGS_NOTICE] = (
+                    f"Stored the about-me answers of {stored['members']} member(s) "
+                    f"from {stored['file']}."
+                )
+                st.rerun()

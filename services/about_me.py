@@ -152,14 +152,17 @@ def save_paper(url: str | None, grid: pd.DataFrame, program: str | None, who: st
     return len(forms)
 
 
-def import_file(url: str | None, path, who: str | None, given_on=None) -> dict:
+def import_file(
+    url: str | None, path, who: str | None, given_on=None, filename: str | None = None
+) -> dict:
     """Store the about-me answers of a spreadsheet (enrolment data), all or nothing.
 
     One row per member: ``member``, a column per question of the form (its id, e.g.
     ``gender``; a cell holds a category in English or Spanish, its id, "prefer not to say",
     or nothing), optionally ``<question>_own_words`` and ``date`` (the day the answers count
     from; else `given_on`, else today). Every problem is listed with its row, column and
-    value (ingest.InputError), and nothing is stored. Returns what was stored.
+    value (ingest.InputError), and nothing is stored. `path` may be an open binary file
+    (an upload) named by `filename`. Returns what was stored.
     """
     import datetime as dt
     from pathlib import Path
@@ -168,8 +171,8 @@ def import_file(url: str | None, path, who: str | None, given_on=None) -> dict:
     from ingest.reader import read_table
     from store.roster import list_members
 
-    name = Path(path).name
-    frame = read_table(path)
+    name = filename or Path(path).name
+    frame = read_table(path, filename=filename) if filename else read_table(path)
     form = load_about_me()
     own = "_own_words"
     known = {"member", "date", *form.question_ids, *(q + own for q in form.question_ids)}

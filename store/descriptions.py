@@ -98,8 +98,9 @@ def save_self_description(
     """Append member `code`'s about-me answers: question -> (choice id or None, own words).
 
     A question answered with neither a choice nor words is kept as skipped (the member was
-    asked). The answers count from `given_on` (today by default). Returns the rows added;
-    audited with the group and how many questions, never the answers.
+    asked). The answers count from `given_on` (today by default); an answer the same as the
+    member's latest one, on the same day, adds nothing. Returns the rows added; audited with
+    the group and how many questions, never the answers.
     """
     moment = now()
     day = given_on or moment.date()
@@ -119,12 +120,30 @@ def save_self_description(
             }
             for question, (choice, words) in answers.items()
         ]
+        # The same answer given again on the same day (a file stored twice) adds nothing.
+        rows = [row for row in rows if _latest(connection, member_id, row) != _same(row)]
         if rows:
             connection.execute(self_descriptions.insert(), rows)
         record_in(connection, who, SELF_DESCRIPTION_GIVEN, {"group": group, "questions": len(rows)})
         return len(rows)
 
     return write_transaction(engine, work)
+
+
+def _same(row: dict) -> tuple:
+    return (row["choice"], row["own_words"], row["given_on"])
+
+
+def _latest(connection: Connection, member_id: int, row: dict) -> tuple | None:
+    """The member's latest answer to the row's question, as `_same` compares it."""
+    t = self_descriptions
+    found = connection.execute(
+        sa.select(t.c.choice, t.c.own_words, t.c.given_on)
+        .where(t.c.member_id == member_id, t.c.question == row["question"])
+        .order_by(t.c.given_on.desc(), t.c.given_at.desc(), t.c.id.desc())
+        .limit(1)
+    ).first()
+    return tuple(found) if found is not None else None
 
 
 def remove_self_descriptions(engine: Engine, code: str, who: str | None = None) -> int:

@@ -203,6 +203,7 @@ W_STAFF_RESET_REPEAT = "w_staff_reset_repeat"
 W_STAFF_DEACTIVATE_USER = "w_staff_deactivate_user"
 W_WITHDRAW_MEMBER = "w_withdraw_member"
 W_ABOUT_ME_PROGRAM = "w_about_me_program"
+W_ABOUT_ME_FILE = "w_about_me_file"
 
 DEFAULTS: dict[str, Any] = {
     KIOSK_ACTIVE: False,

@@ -63,6 +63,9 @@ def test_a_file_of_about_me_answers_is_stored_and_groups_the_answers(tmp_path, u
     }
     grouped = stored_groupings(connect(url), "who5", "gender").set_index("member")["grouping"]
     assert grouped.to_dict() == {"E1": "woman", "E2": "prefer not to say"}
+    # The same file stored again adds nothing.
+    assert main(["member", "describe", str(path), "--database", url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["answers"] == 0
 
 
 def test_every_bad_cell_is_named_and_nothing_is_stored(tmp_path, url, capsys):
