@@ -94,6 +94,12 @@ class SrmResult:
     relationships: pd.DataFrame
     excluded: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Squared Lashley & Bond standard errors (perceiver, target, relationship variance,
+    #: perceiver-target and relationship covariance) before any is withheld: what combining
+    #: several groups weights, as TripleR does.
+    squared_se: list[float] = field(default_factory=list)
+    #: For several groups: each group's own result.
+    by_group: dict[str, SrmResult] = field(default_factory=dict)
 
     def component(self, name: str) -> Component:
         """The component called `name` (one of `COMPONENTS`)."""
@@ -123,7 +129,7 @@ class _Parts:
     d: np.ndarray
 
 
-def _check(matrix: pd.DataFrame) -> np.ndarray:
+def _check(matrix: pd.DataFrame, missing: bool = False) -> np.ndarray:
     if matrix.shape[0] != matrix.shape[1] or list(matrix.index) != list(matrix.columns):
         raise RoundRobinError("a round-robin matrix has the same members as rows and columns")
     n = matrix.shape[0]
@@ -134,29 +140,79 @@ def _check(matrix: pd.DataFrame) -> np.ndarray:
         )
     x = matrix.to_numpy(dtype=float).copy()
     np.fill_diagonal(x, np.nan)  # self ratings never enter the components
-    missing = [
+    gaps = [
         (matrix.index[i], matrix.columns[j])
         for i, j in zip(*np.where(np.isnan(x)), strict=True)
         if i != j
     ]
-    if missing:
-        perceiver, target = missing[0]
+    if gaps and not missing:
+        perceiver, target = gaps[0]
         raise RoundRobinError(
-            f"{len(missing)} rating(s) are missing (e.g. {perceiver} of {target}); a group "
+            f"{len(gaps)} rating(s) are missing (e.g. {perceiver} of {target}); a group "
             "needs every member's rating of every other member"
         )
     return x
 
 
+def _quick_effects(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    n = x.shape[0]
+    rows, cols, grand = np.nanmean(x, axis=1), np.nanmean(x, axis=0), float(np.nanmean(x))
+    k1, k2, k3 = (n - 1) ** 2 / (n * (n - 2)), (n - 1) / (n * (n - 2)), (n - 1) / (n - 2)
+    return k1 * rows + k2 * cols - k3 * grand, k1 * cols + k2 * rows - k3 * grand, grand
+
+
+def impute_missing(x: np.ndarray, max_iterations: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """`x` with its missing off-diagonal ratings filled in, and where they were.
+
+    Each missing rating is replaced by the grand mean plus its perceiver's and target's
+    effects, re-estimated until the filled values settle (TripleR's ``na.rm = TRUE``
+    imputation, as its documentation describes it). Only the person effects use the filled
+    values: a missing pair keeps no relationship effect.
+    """
+    gaps = np.isnan(x)
+    np.fill_diagonal(gaps, False)
+    filled = x.copy()
+    if not gaps.any():
+        return filled, gaps
+    filled[gaps] = np.nanmean(x)
+    for _ in range(max_iterations):
+        a, b, grand = _quick_effects(filled)
+        guess = (a[:, None] + b[None, :] + grand)[gaps]
+        change = float(np.max(np.abs(guess - filled[gaps])))
+        filled[gaps] = guess
+        if change < 1e-10:
+            break
+    return filled, gaps
+
+
+def usable_members(matrix: pd.DataFrame, min_data: int = 1) -> tuple[pd.DataFrame, list[str]]:
+    """The members who both rate and are rated, and those left out, as TripleR keeps them.
+
+    A member who gave fewer than `min_data` ratings, or received fewer, is left out, again
+    and again until everyone left has enough (TripleR's ``minData``, default 1): a member
+    who rated nobody, or whom nobody rated, cannot have a perceiver or a target effect.
+    """
+    x = matrix.to_numpy(dtype=float).copy()
+    np.fill_diagonal(x, np.nan)
+    keep = list(range(len(matrix)))
+    left_out: list[str] = []
+    while keep:
+        sub = ~np.isnan(x[np.ix_(keep, keep)])
+        given, received = sub.sum(axis=1), sub.sum(axis=0)
+        bad = [k for i, k in enumerate(keep) if given[i] < min_data or received[i] < min_data]
+        if not bad:
+            break
+        left_out += [str(matrix.index[k]) for k in bad]
+        keep = [k for k in keep if k not in bad]
+    return matrix.iloc[keep, keep], left_out
+
+
 def _parts(x: np.ndarray) -> _Parts:
     n = x.shape[0]
-    rows = np.nanmean(x, axis=1)
-    cols = np.nanmean(x, axis=0)
-    grand = np.nanmean(x)
-    k1, k2, k3 = (n - 1) ** 2 / (n * (n - 2)), (n - 1) / (n * (n - 2)), (n - 1) / (n - 2)
-    a = k1 * rows + k2 * cols - k3 * grand
-    b = k1 * cols + k2 * rows - k3 * grand
-    g = x - a[:, None] - b[None, :] - grand
+    filled, gaps = impute_missing(x)
+    a, b, grand = _quick_effects(filled)
+    g = filled - a[:, None] - b[None, :] - grand
+    g[gaps] = np.nan  # a missing pair has no relationship effect
     e = (g + g.T) / 2
     d = g - g.T
     big_a = float(np.sum(a**2) / (n - 1))
@@ -229,15 +285,15 @@ def _ratio(top: float, bottom: float) -> float | None:
     return top / bottom if bottom > 0 else None
 
 
-def srm_group(matrix: pd.DataFrame) -> SrmResult:
-    """The Social Relations Model of one complete round-robin group.
+def srm_group(matrix: pd.DataFrame, missing: bool = False) -> SrmResult:
+    """The Social Relations Model of one round-robin group.
 
     `matrix` has the members as rows (perceivers) and columns (targets), rating ``x_ij`` in
-    row i, column j; the diagonal (self ratings) is ignored. RoundRobinError for fewer than
-    4 members or a missing rating.
+    row i, column j; the diagonal (self ratings) is ignored. Missing ratings are refused
+    (RoundRobinError naming one) unless `missing`, when they are imputed for the person
+    effects (`impute_missing`). RoundRobinError for fewer than 4 members.
     """
-    x = _check(matrix)
-    p = _parts(x)
+    p = _parts(_check(matrix, missing))
     n = p.n
     se2 = _univariate_se2(p)
     positive = [v for v in (p.saa, p.sbb, p.scc) if v >= 0]
@@ -279,6 +335,72 @@ def srm_group(matrix: pd.DataFrame) -> SrmResult:
         reliability=reliability,
         effects=_effects(matrix.index, p.a, p.b),
         relationships=_relationships(matrix.index, p.g),
+        squared_se=se2,
+    )
+
+
+def srm_groups(matrices: dict[str, pd.DataFrame], missing: bool = True) -> SrmResult:
+    """The Social Relations Model of several round-robin groups, as TripleR combines them.
+
+    Each group's components are estimated on its own (`srm_group`); the combined estimate
+    is their mean weighted by group size − 1, its standard error
+    ``sqrt(Σ w² SE²) / Σ w`` (Lashley & Bond within each group), t with Σ(n − 1) df,
+    variances tested one-sided and both covariances two-sided. Effects keep their group.
+    """
+    if not matrices:
+        raise RoundRobinError("no group has at least 4 members rating each other")
+    results = {name: srm_group(m, missing=missing) for name, m in matrices.items()}
+    weights = {name: r.members - 1 for name, r in results.items()}
+    total = sum(weights.values())
+    order = [COMPONENTS[0], COMPONENTS[1], COMPONENTS[2], COMPONENTS[4], COMPONENTS[5]]
+    mean, se = {}, {}
+    for position, name in enumerate(order):
+        mean[name] = (
+            sum(weights[g] * r.component(name).estimate for g, r in results.items()) / total
+        )
+        spread = sum(weights[g] ** 2 * r.squared_se[position] for g, r in results.items())
+        se[name] = math.sqrt(spread) / total if spread >= 0 else None
+    saa, sbb, scc = mean[order[0]], mean[order[1]], mean[order[2]]
+    positive = sum(v for v in (saa, sbb, scc) if v >= 0)
+    standardized = {
+        order[0]: saa / positive if saa >= 0 else None,
+        order[1]: sbb / positive if sbb >= 0 else None,
+        order[2]: scc / positive if scc >= 0 else None,
+        order[3]: mean[order[3]] / math.sqrt(saa * sbb) if saa > 0 and sbb > 0 else None,
+        order[4]: mean[order[4]] / scc if scc > 0 else None,
+    }
+    components = []
+    for name in order:
+        usable = name in order[3:] or mean[name] >= 0
+        if name == order[3] and (saa < 0 or sbb < 0):
+            usable = False
+        t, p = _t_and_p(mean[name], se[name] if usable else None, total, name in order[3:])
+        components.append(
+            Component(
+                name, mean[name], _clamp(standardized[name]), se[name] if usable else None, t, p
+            )
+        )
+    components.insert(3, Component(COMPONENTS[3], None, None, None, None, None))
+    n = sum(r.members for r in results.values()) / len(results)
+    sccs = mean[order[4]]
+    q = n * (n - 2)
+    noise = scc * (n - 1) / q + sccs / q
+    effects = pd.concat([r.effects.assign(group=g) for g, r in results.items()], ignore_index=True)
+    relationships = pd.concat(
+        [r.relationships.assign(group=g) for g, r in results.items()], ignore_index=True
+    )
+    return SrmResult(
+        members=sum(r.members for r in results.values()),
+        groups=len(results),
+        components=components,
+        reliability={
+            "perceiver": _clamp(saa / (saa + noise)) if saa >= 0 else None,
+            "target": _clamp(sbb / (sbb + noise)) if sbb >= 0 else None,
+            "relationship": None,
+        },
+        effects=effects,
+        relationships=relationships,
+        by_group=results,
     )
 
 

@@ -1,9 +1,11 @@
 """The Social Relations Model against TripleR's published output (../shared/VALIDATION.md).
 
-Data: TripleR's own `likingLong` (54 perceivers rating each other at zero acquaintance,
-`tests/reference` via ../shared/datasets/reference/round_robin/likingLong.tab). Expected values
-are TripleR 1.5's printed output, at its printed precision (3 decimals), with the R call
-beside each.
+Data: TripleR's own `likingLong` (54 perceivers rating each other at zero acquaintance) and
+`multiGroup` (10 groups with missing ratings), from ../shared/datasets/reference/round_robin/.
+Expected values are TripleR's printed output, at its printed precision, with the R call beside
+each. TripleR's printed variance components of several groups with missing data are not
+available to this project (R's TripleR cannot be installed here): for them only what TripleR
+prints is checked (who is left out, group sizes, effects).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from analysis.srm import (
     RoundRobinError,
     round_robin_matrix,
     srm_group,
+    srm_groups,
     srm_latent,
+    usable_members,
 )
 
 LIKING = (
@@ -125,3 +129,79 @@ def test_fewer_than_4_members_or_a_missing_rating_is_refused_in_words():
     four.loc["B", "C"] = np.nan
     with pytest.raises(RoundRobinError, match=r"1 rating\(s\) are missing \(e.g. B of C\)"):
         srm_group(four)
+
+
+MULTI = Path(__file__).resolve().parents[3] / "shared/datasets/reference/round_robin/multiGroup.tab"
+# R: data(multiGroup); RR.summary(ex ~ perceiver.id * target.id | group.id, data = multiGroup)
+#    prints who is left out of each group for missing data, and each group's size:
+LEFT_OUT = {
+    "2": ["90202", "90204", "90208", "90217"],
+    "5": ["90504", "90509", "90521"],
+    "6": ["90606", "90608", "90614", "90616"],
+    "8": ["90811"],
+    "9": ["90918"],
+    "12": ["91213"],
+    "13": [],
+    "14": ["91404", "91405", "91406", "91408", "91421", "91424"],
+    "18": ["91807", "91808", "91810", "91821"],
+    "20": ["92002", "92009", "92013", "92019"],
+}
+SIZES = {"2": 21, "5": 22, "6": 19, "8": 24, "9": 24, "12": 24, "13": 24, "14": 19, "18": 20}
+SIZES["20"] = 20
+
+
+@pytest.fixture(scope="module")
+def multi_group():
+    data = pd.read_csv(MULTI, sep=" ")
+    kept, left_out = {}, {}
+    for group, part in data.groupby("group.id"):
+        matrix = round_robin_matrix(part, "ex", "perceiver.id", "target.id")
+        kept[str(group)], left_out[str(group)] = usable_members(matrix)
+    return kept, left_out
+
+
+def test_members_with_too_little_data_are_left_out_as_tripler_leaves_them(multi_group):
+    kept, left_out = multi_group
+    assert {g: sorted(ids) for g, ids in left_out.items()} == LEFT_OUT
+    assert {g: len(m) for g, m in kept.items()} == SIZES
+
+
+def test_several_groups_keep_each_members_effects_as_tripler_prints_them(multi_group):
+    kept, _ = multi_group
+    result = srm_groups(kept)
+    assert (result.groups, result.members) == (10, 217)
+    # R: RR1 <- RR(ex ~ perceiver.id * target.id | group.id, multiGroup, na.rm = TRUE)
+    #    head(merge(RR1$effects, multiNarc, by = "id"))   (TripleR's parCor example)
+    printed_effects = {
+        "90201": (-0.59649123, 0.6892231),
+        "90205": (0.04511278, 0.5213033),
+        "90207": (0.03007519, -1.7794486),
+        "90209": (-0.16541353, 2.3107769),
+        "90210": (-0.02756892, 1.0676692),
+        "90212": (0.30075188, -0.3659148),
+    }
+    effects = result.effects.set_index("member")
+    for member, (perceiver, target) in printed_effects.items():
+        assert effects.loc[member, "perceiver"] == pytest.approx(perceiver, abs=5e-8)
+        assert effects.loc[member, "target"] == pytest.approx(target, abs=5e-7)
+        assert effects.loc[member, "group"] == "2"
+    # The combined estimate is each group's weighted by its size − 1 (TripleR's RR.multi).
+    weights = {g: r.members - 1 for g, r in result.by_group.items()}
+    by_hand = sum(
+        weights[g] * r.component("perceiver variance").estimate for g, r in result.by_group.items()
+    ) / sum(weights.values())
+    assert result.component("perceiver variance").estimate == pytest.approx(by_hand)
+
+
+def test_a_missing_rating_is_imputed_for_effects_but_has_no_relationship_effect():
+    rng = np.random.default_rng(7)
+    members = [f"M{i}" for i in range(6)]
+    matrix = pd.DataFrame(rng.integers(1, 6, (6, 6)).astype(float), index=members)
+    matrix.columns = members
+    matrix.loc["M1", "M4"] = np.nan
+    with pytest.raises(RoundRobinError, match="missing"):
+        srm_group(matrix)
+    result = srm_group(matrix, missing=True)
+    pairs = result.relationships.set_index(["perceiver", "target"])["relationship"]
+    assert np.isnan(pairs.loc[("M1", "M4")]) and not np.isnan(pairs.loc[("M4", "M1")])
+    assert abs(result.effects["perceiver"].sum()) < 1e-9
