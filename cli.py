@@ -132,6 +132,13 @@ def cmd_member_withdraw(args) -> int:
     return member_withdraw_command(args)
 
 
+def cmd_roundrobin(args) -> int:
+    """The Social Relations Model of round-robin ratings."""
+    from commands.roundrobin import roundrobin_command
+
+    return roundrobin_command(args, emit_json)
+
+
 def cmd_member_describe(args) -> int:
     """Store members' about-me answers from a file."""
     from commands.members import member_describe_command
@@ -445,6 +452,24 @@ def build_parser() -> argparse.ArgumentParser:
     q = user.add_parser("list", help="List staff users.", description="List staff users.")
     q.set_defaults(handler=cmd_user_list)
     database_option(q)
+
+    p = command(
+        "roundrobin",
+        cmd_roundrobin,
+        "Is mutuality mutual? The Social Relations Model of round-robin ratings (TripleR's RR).",
+    )
+    p.add_argument("input", metavar="INPUT", help="long file: one row per rating")
+    p.add_argument(
+        "--value",
+        required=True,
+        metavar="COL[,COL2]",
+        help="the rating column; two columns are two indicators of one construct (latent)",
+    )
+    p.add_argument("--perceiver", default="perceiver", metavar="COL", help="who rates")
+    p.add_argument("--target", default="target", metavar="COL", help="who is rated")
+    p.add_argument("--group", default="group", metavar="COL", help="the group (if any)")
+    p.add_argument("--session", metavar="COL", help="the session: each is its own round robin")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command(
         "member", None, "Members: withdraw one, or store their about-me answers from a file."

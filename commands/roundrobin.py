@@ -1,0 +1,61 @@
+"""`cli.py roundrobin`: the Social Relations Model of a file of round-robin ratings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from services.roundrobin import Columns, roundrobin_of_file
+
+
+def _n(value, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def roundrobin_text(data: dict) -> str:
+    """TripleR's table: one line per component, then the effect reliabilities."""
+    lines = [
+        f"Social Relations Model of {data['variable']}: {data['groups']} round robin(s), "
+        f"{data['members']} members",
+        "",
+        f"  {'':<30}{'estimate':>10}{'standardized':>14}{'se':>8}{'t':>9}{'p':>8}",
+    ]
+    for c in data["components"]:
+        lines.append(
+            f"  {c['component']:<30}{_n(c['estimate']):>10}{_n(c['standardized']):>14}"
+            f"{_n(c['se']):>8}{_n(c['t']):>9}{_n(c['p']):>8}"
+        )
+    reliability = data["reliability"]
+    lines += [
+        "",
+        f"Perceiver effect reliability: {_n(reliability['perceiver'])}",
+        f"Target effect reliability: {_n(reliability['target'])}",
+    ]
+    if reliability.get("relationship") is not None:
+        lines.append(f"Relationship effect reliability: {_n(reliability['relationship'])}")
+    for left_out in data["excluded"]:
+        lines.append(
+            f"left out: {left_out['member']} (group {left_out['group']}, session "
+            f"{left_out['session']}): {left_out['reason']}"
+        )
+    lines += [f"note: {note}" for note in data["notes"]]
+    return "\n".join(lines)
+
+
+def roundrobin_command(args, emit_json: Callable[[dict], None]) -> int:
+    """Read the ratings, print JSON or TripleR's table."""
+    values = tuple(v.strip() for v in args.value.split(",") if v.strip())
+    if not 1 <= len(values) <= 2:
+        raise ValueError("--value takes one column, or two (two indicators: --value a,b)")
+    columns = Columns(
+        values=values,
+        perceiver=args.perceiver,
+        target=args.target,
+        group=args.group,
+        session=args.session,
+    )
+    data = roundrobin_of_file(args.input, columns)
+    if args.json:
+        emit_json(data)
+    else:
+        print(roundrobin_text(data))
+    return 0
