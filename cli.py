@@ -388,8 +388,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = command("template", cmd_template, "Write a data-entry workbook for an instrument.")
-    instrument_option(p)
+    instrument_option(p, required=False)
     p.add_argument("--out", required=True, metavar="FILE.xlsx", help="workbook to write")
+    p.add_argument(
+        "--roundrobin",
+        action="store_true",
+        help="the round-robin workbook instead (group, session, perceiver, target, connection)",
+    )
 
     p = command("import", cmd_import, "Import a response file into the database.")
     p.add_argument("input", metavar="INPUT", help="response file")

@@ -11,9 +11,18 @@ from pathlib import Path
 
 
 def template_command(args) -> int:
-    """`python cli.py template --instrument ID|PATH --out FILE.xlsx`: a data-entry workbook."""
-    from services.reporting import template_file
+    """`python cli.py template --instrument ID|PATH --out FILE.xlsx`: a data-entry workbook.
 
+    With ``--roundrobin``: the round-robin workbook (reports.roundrobin_template).
+    """
+    from services.reporting import roundrobin_template_file, template_file
+
+    if args.roundrobin:
+        path = roundrobin_template_file(args.out)
+        print(f"Wrote a round-robin data-entry workbook -> {path}", file=sys.stderr)
+        return 0
+    if not args.instrument:
+        raise ValueError("name the instrument with --instrument ID|PATH (or give --roundrobin)")
     path = template_file(args.instrument, args.out)
     print(f"Wrote a data-entry workbook for {args.instrument} -> {path}", file=sys.stderr)
     return 0

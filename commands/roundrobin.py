@@ -32,6 +32,15 @@ def roundrobin_text(data: dict) -> str:
     ]
     if reliability.get("relationship") is not None:
         lines.append(f"Relationship effect reliability: {_n(reliability['relationship'])}")
+    for session in data.get("by_session", []):
+        mutual = next(
+            c for c in session["components"] if c["component"] == "relationship covariance"
+        )
+        lines.append(
+            f"session {session['session']}: relationship covariance (dyadic reciprocity) "
+            f"{_n(mutual['standardized'])} as a correlation, p {_n(mutual['p'])} "
+            f"({session['groups']} round robin(s), {session['members']} members)"
+        )
     for left_out in data["excluded"]:
         lines.append(
             f"left out: {left_out['member']} (group {left_out['group']}, session "

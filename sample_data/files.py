@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from sample_data.context import CONTEXT_FILE, context_checkins, self_descriptions
 from sample_data.generator import CHECKIN, CONNECTION, DISTRESS, DemoProgram
+from sample_data.roundrobin import ROUND_ROBIN_FILE, roundrobin_ratings
 
 #: File stem of each instrument's wide file.
 WIDE_FILES = {
@@ -86,7 +87,8 @@ def write_program(program: DemoProgram, out: str | Path) -> list[Path]:
     (``.csv`` and ``.xlsx``, wide format), ``demo_roster.csv``, ``demo_sessions.csv``,
     ``demo_attendance.csv``, ``demo_disconnections.csv``, and ``demo_checkin_context.csv``
     (the check-ins with synthetic self-descriptions and a planted language difference:
-    `sample_data.context`).
+    `sample_data.context`), and ``demo_roundrobin.csv`` (two groups' members rating their
+    connection with each other at four sessions: `sample_data.roundrobin`).
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -102,4 +104,6 @@ def write_program(program: DemoProgram, out: str | Path) -> list[Path]:
         written.append(write_csv(getattr(program, attribute), out / name))
     described = context_checkins(program.wide(CHECKIN), self_descriptions(program.roster))
     written.append(write_csv(described, out / f"{CONTEXT_FILE}.csv"))
+    ratings = roundrobin_ratings(program.attendance)
+    written.append(write_csv(ratings, out / f"{ROUND_ROBIN_FILE}.csv"))
     return written

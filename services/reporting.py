@@ -189,3 +189,10 @@ def template_file(instrument: str, out: str | Path) -> Path:
     from reports.template import write_template
 
     return Path(write_template(instrument, out))
+
+
+def roundrobin_template_file(out: str | Path) -> Path:
+    """Write the round-robin data-entry workbook (reports.roundrobin_template) to `out`."""
+    from reports.roundrobin_template import write_roundrobin_template
+
+    return write_roundrobin_template(out)

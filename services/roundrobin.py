@@ -168,7 +168,37 @@ def roundrobin_of_file(path: str | Path, columns: Columns) -> dict:
             result = srm_groups({k: v[0] for k, v in matrices.items()}, missing=True)
     except RoundRobinError as error:
         raise InputError(f"{Path(path).name}: {error}") from None
-    return _json(result, columns, excluded, notes, sorted(matrices))
+    data = _json(result, columns, excluded, notes, sorted(matrices))
+    if columns.session and not latent:
+        data["by_session"] = _by_session(matrices)
+    return data
+
+
+def _by_session(matrices: dict[str, list[pd.DataFrame]]) -> list[dict]:
+    """Each session's round robins combined: how mutual the connections were that day."""
+    sessions: dict[str, dict[str, pd.DataFrame]] = {}
+    for label, (matrix, *_rest) in matrices.items():
+        session = label.rsplit(" / session ", 1)[-1]
+        sessions.setdefault(session, {})[label] = matrix
+    out = []
+    for session in sorted(sessions, key=_session_order):
+        result = srm_groups(sessions[session], missing=True)
+        out.append(
+            {
+                "session": session,
+                "groups": result.groups,
+                "members": result.members,
+                "components": [c.to_dict() for c in result.components],
+            }
+        )
+    return out
+
+
+def _session_order(session: str):
+    try:
+        return (0, float(session), session)
+    except ValueError:
+        return (1, 0.0, session)
 
 
 def _label(group: str, session: str) -> str:

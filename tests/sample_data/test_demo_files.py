@@ -20,6 +20,7 @@ from sample_data.__main__ import main
 from sample_data.context import CONTEXT_FILE
 from sample_data.files import LONG_FILE, TABLE_FILES, WIDE_FILES, write_program
 from sample_data.generator import INSTRUMENTS, generate_program
+from sample_data.roundrobin import ROUND_ROBIN_FILE
 
 SAMPLE_DATA = Path(__file__).resolve().parents[2] / "sample_data"
 SCALE_COLUMNS_ORDER = ["member", "timepoint"]
@@ -40,6 +41,7 @@ def fresh_files(tmp_path_factory) -> Path:
 def committed_files() -> list[str]:
     names = [f"{LONG_FILE}.csv", f"{LONG_FILE}.xlsx", *TABLE_FILES.values()]
     names.append(f"{CONTEXT_FILE}.csv")
+    names.append(f"{ROUND_ROBIN_FILE}.csv")
     for stem in WIDE_FILES.values():
         names += [f"{stem}.csv", f"{stem}.xlsx"]
     return names

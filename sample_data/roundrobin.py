@@ -1,0 +1,57 @@
+"""Synthetic round-robin ratings of two demo groups, with connections that grow more mutual.
+
+Issue 15 (is mutuality mutual?): at some sessions the members present rate how connected they
+felt with each other member present ("Today, how connected did you feel with ...?", the
+check-in's 1-5 scale). `roundrobin_ratings` draws them from the Social Relations Model:
+``rating = mean + perceiver + target + relationship``, where the two relationship effects of a
+pair are correlated and that correlation (dyadic reciprocity) rises over the program, from
+about .05 at the first rated session to about .6 at the last, so `cli.py roundrobin` shows
+the relationship covariance growing session by session. Everything here is synthetic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: The groups and sessions whose members rated each other.
+ROUND_ROBIN_GROUPS = ("PR-A", "CW-A")
+ROUND_ROBIN_SESSIONS = (2, 5, 8, 11)
+#: The dyadic reciprocity drawn at each rated session, in order.
+RECIPROCITY = (0.05, 0.25, 0.45, 0.6)
+#: File stem of the demo's round-robin ratings.
+ROUND_ROBIN_FILE = "demo_roundrobin"
+
+
+def roundrobin_ratings(attendance: pd.DataFrame, seed: int = 2026) -> pd.DataFrame:
+    """The ratings of members present: group, session, perceiver, target, connection (1-5)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 15]))
+    present = attendance[attendance["present"].astype(str).isin(["1", "True", "true"])]
+    rows = []
+    for group in ROUND_ROBIN_GROUPS:
+        members = sorted(attendance.loc[attendance["group"] == group, "member"].unique())
+        perceiver = dict(zip(members, rng.normal(0, 0.45, len(members)), strict=True))
+        target = dict(zip(members, rng.normal(0, 0.35, len(members)), strict=True))
+        for session, rho in zip(ROUND_ROBIN_SESSIONS, RECIPROCITY, strict=True):
+            here = present[
+                (present["group"] == group) & (present["session"].astype(int) == session)
+            ]["member"]
+            here = sorted(here)
+            for i, a in enumerate(here):
+                for b in here[i + 1 :]:
+                    g_ab, g_ba = rng.multivariate_normal(
+                        [0, 0], [[0.6, 0.6 * rho], [0.6 * rho, 0.6]]
+                    )
+                    for p, t, g in ((a, b, g_ab), (b, a, g_ba)):
+                        value = 3.4 + 0.1 * ROUND_ROBIN_SESSIONS.index(session)
+                        value += perceiver[p] + target[t] + g
+                        rows.append(
+                            {
+                                "group": group,
+                                "session": session,
+                                "perceiver": p,
+                                "target": t,
+                                "connection": int(np.clip(np.rint(value), 1, 5)),
+                            }
+                        )
+    return pd.DataFrame(rows, columns=["group", "session", "perceiver", "target", "connection"])
