@@ -73,6 +73,8 @@ sessions = sa.Table(
     # join code: a join code expires a fixed time after this. Kept when the session closes
     # (migration 0004), so a closed session with a value here was opened and has ended.
     sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
+    # Migration 0009: members rate their connection with each other after the check-in.
+    sa.Column("round_robin", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.CheckConstraint("status IN ('open', 'closed')", name="status"),
 )
 sa.Index(
@@ -281,4 +283,31 @@ self_descriptions = sa.Table(
     sa.Column("given_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("mode", sa.String(20), nullable=False),
     sa.Column("entered_by", sa.String(100), nullable=True),
+)
+
+# Migration 0009: the name a member chose to be shown to the others of their group (never
+# their member code), and whether they may be rated by it (store.connections).
+member_names = sa.Table(
+    "member_names",
+    metadata,
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("display_name", sa.String(60), nullable=False),
+    sa.Column("may_be_rated", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Migration 0009: round-robin ratings: how connected a perceiver felt with a target at a
+# session (1-5). A withdrawal deletes every rating the member gave or received.
+connection_ratings = sa.Table(
+    "connection_ratings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "session_id", sa.Integer, sa.ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("perceiver_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("target_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("session_id", "perceiver_id", "target_id"),
 )

@@ -223,6 +223,8 @@ class SessionInfo:
     held: bool = False
     #: True once the session has been opened for answers (it may have ended since).
     opened: bool = False
+    #: Members rate their connection with each other after the check-in (migration 0009).
+    round_robin: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -261,6 +263,7 @@ _SESSION_QUERY = sa.select(
     ).label("held"),
     # Stamped when the session opens and kept when it closes (migrations 0002 and 0004).
     sessions.c.opened_at.is_not(None).label("opened"),
+    sessions.c.round_robin,
 ).select_from(
     sessions.outerjoin(groups, groups.c.id == sessions.c.group_id).outerjoin(
         programs, programs.c.id == groups.c.program_id

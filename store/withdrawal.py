@@ -1,7 +1,8 @@
 """Withdrawal: a member's data deleted everywhere, on request, in one transaction.
 
 Deleted: the member's item responses, administrations, attendance marks, repair steps,
-about-me answers (store.descriptions) and the member row itself. Kept: an audit event that
+about-me answers (store.descriptions), round-robin ratings they gave or received and their
+display name (store.connections), and the member row itself. Kept: an audit event that
 holds no data about the person (no code, no answers, no dates), only the group and how many
 records went, e.g. "a member was withdrawn from group G-3; 14 administrations deleted".
 """
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from store.audit import WITHDRAWAL, record_in
+from store.connections import forget_member
 from store.db import StoreError, write_transaction
 from store.schema import (
     administrations,
@@ -78,6 +80,7 @@ def withdraw_member(engine: Engine, code: str, who: str | None) -> Withdrawal:
         connection.execute(
             self_descriptions.delete().where(self_descriptions.c.member_id == member_id)
         )
+        forget_member(connection, member_id)
         connection.execute(members.delete().where(members.c.id == member_id))
         result = Withdrawal(
             group=row.name,
