@@ -9,10 +9,11 @@ import time
 import streamlit as st
 
 from measures import load_instrument
-from services import repairs, selection, sessions
+from services import connections, repairs, selection, sessions
 from ui import about_me_form as about_form
 from ui import access, dashboard, kiosk_lock, staff_gate
 from ui import state as keys
+from ui.connections_view import show_connections
 from ui.room import join_url, lan_address, new_join_code, qr_png
 from ui.strings import LANGUAGES
 
@@ -235,6 +236,18 @@ def live_count() -> None:
 
 st.header(f"Check-in for session {session.number}", divider="gray")
 live_count()
+
+asked = st.toggle(
+    "After the check-in, members rate how connected they felt with each other (round robin)",
+    value=session.round_robin,
+    key=f"w_round_robin_{session_id}",
+)
+if asked != session.round_robin:
+    connections.set_asked(url, user, session_id, asked)
+    st.rerun()
+if session.round_robin:
+    with st.expander("Connections today", expanded=True):
+        show_connections(url, user, session)
 
 method = st.radio(
     "How will members answer?",

@@ -21,6 +21,7 @@ from measures import FOLLOW_UP, Instrument, load_instrument
 from services import about_me, repairs, selection, sessions
 from services.sessions import CHECKIN, SessionInfo, roster_code
 from ui import about_me_form as about_form
+from ui import connection_form
 from ui import state as keys
 from ui.form_buttons import back_and_skip
 from ui.speech import read_aloud_button, spoken_text
@@ -362,8 +363,9 @@ def _submit(
         # The outcomes are ui.strings keys: "session_closed", "save_failed".
         st.error(text(outcome, lang))
         return
-    state[keys.FORM_PHASE] = "thanks"
-    state[keys.FORM_THANKED_AT] = time.time()
+    if not connection_form.start(url, session, state):
+        state[keys.FORM_PHASE] = "thanks"
+        state[keys.FORM_THANKED_AT] = time.time()
     st.rerun()
 
 
@@ -422,6 +424,10 @@ def render_member_form(
         about_form.about_screen(url, session, state)
     elif phase == "about_change" and state[keys.FORM_MEMBER]:
         about_form.change_screen(url, session, state)
+    elif phase == "rr_name" and state[keys.FORM_MEMBER]:
+        connection_form.name_screen(url, session, state)
+    elif phase == "rr" and state[keys.FORM_MEMBER]:
+        connection_form.ratings_screen(url, session, state)
     elif phase == "question" and state[keys.FORM_MEMBER]:
         _question_screen(instrument, state)
     elif phase == "review" and state[keys.FORM_MEMBER]:

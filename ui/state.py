@@ -92,6 +92,9 @@ FORM_ABOUT = "form_about"
 FORM_ABOUT_STEP = "form_about_step"
 FORM_ABOUT_ANSWERS = "form_about_answers"
 FORM_ABOUT_REMOVE = "form_about_remove"
+#: After the check-in: the others present this member may rate ((code, display name); only
+#: the names are ever shown).
+FORM_RR_PEOPLE = "form_rr_people"
 #: Phone: a random id for this browser session, when the browser's address is unknown.
 FORM_BROWSER_ID = "form_browser_id"
 #: Phone: the session code this browser session was let in with (rate limits then skip it).
@@ -239,6 +242,7 @@ DEFAULTS: dict[str, Any] = {
     FORM_ABOUT_STEP: 0,
     FORM_ABOUT_ANSWERS: {},
     FORM_ABOUT_REMOVE: False,
+    FORM_RR_PEOPLE: [],
     FORM_JOINED_CODE: None,
     FORM_BROWSER_ID: None,
     FORM_RUN: 0,
@@ -277,6 +281,7 @@ FORM_KEYS = (
     FORM_ABOUT_STEP,
     FORM_ABOUT_ANSWERS,
     FORM_ABOUT_REMOVE,
+    FORM_RR_PEOPLE,
 )
 
 

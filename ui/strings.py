@@ -80,6 +80,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "about_removed": "Your about-me answers are removed.",
         "about_saved": "Your about-me answers are saved.",
         "about_none": "This group asks no about-me questions.",
+        "rr_name_title": "Your name for the group",
+        "rr_name_intro": (
+            "Others in your group will see this name when they say how connected they felt "
+            "with you. Use a first name or a nickname, not your member code."
+        ),
+        "rr_name_label": "Name others will see",
+        "rr_may_rate": "Others may say how connected they felt with me",
+        "rr_name_save": "Save my name",
+        "rr_name_problem": "That name cannot be used. Please try another one.",
+        "rr_title": "Today, how connected did you feel with each person?",
+        "rr_intro": "Nobody else sees your answers. You can skip anyone.",
+        "rr_send": "Send",
     },
     "es": {
         "language": "Language / Idioma",
@@ -157,6 +169,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "about_removed": "Tus respuestas sobre ti están borradas.",
         "about_saved": "Tus respuestas sobre ti están guardadas.",
         "about_none": "Este grupo no hace preguntas sobre ti.",
+        "rr_name_title": "Tu nombre para el grupo",
+        "rr_name_intro": (
+            "Las demás personas del grupo verán este nombre cuando digan qué tan conectadas "
+            "se sintieron contigo. Usa tu nombre o un apodo, no tu código de participante."
+        ),
+        "rr_name_label": "Nombre que verán los demás",
+        "rr_may_rate": "Los demás pueden decir qué tan conectados se sintieron conmigo",
+        "rr_name_save": "Guardar mi nombre",
+        "rr_name_problem": "Ese nombre no se puede usar. Por favor, prueba otro.",
+        "rr_title": "Hoy, ¿qué tan conectado o conectada te sentiste con cada persona?",
+        "rr_intro": "Nadie más ve tus respuestas. Puedes saltar a quien quieras.",
+        "rr_send": "Enviar",
     },
 }
 

@@ -82,3 +82,33 @@ def test_unsupported_database_is_refused_with_a_message(monkeypatch):
         engines.engine("mysql://root@localhost/m")
     with pytest.raises(ValueError, match="is not a database URL"):
         engines.engine("just some words")
+
+
+def test_every_migration_keeps_the_sessions_triggers_and_expression_index(engine):
+    """A later migration that rebuilt `sessions` (SQLite batch mode) would silently drop the
+    triggers that stamp a join code's time (migration 0002) and the per-group unique index."""
+    import datetime as dt
+
+    import pytest
+
+    from store.db import StoreError
+    from store.roster import create_group, create_program
+    from store.sessions import create_session, get_session, open_with_new_code
+
+    create_program(engine, "P")
+    create_group(engine, "P", "G")
+    session_id = create_session(engine, "G", 1, dt.date(2026, 1, 5), program="P")
+    open_with_new_code(engine, session_id, lambda: "ABC234")
+    with engine.connect() as connection:
+        stamped = connection.execute(
+            sa.text("SELECT opened_at FROM sessions WHERE id = :id"), {"id": session_id}
+        ).scalar()
+    assert stamped is not None and get_session(engine, session_id).is_open
+    with pytest.raises((StoreError, sa.exc.IntegrityError)), engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO sessions (group_id, number, status, created_at) "
+                "SELECT group_id, number, 'closed', created_at FROM sessions WHERE id = :id"
+            ),
+            {"id": session_id},
+        )

@@ -49,13 +49,21 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_self_descriptions_member_id", "self_descriptions", ["member_id"])
-    with op.batch_alter_table("administrations") as batch:
-        batch.add_column(sa.Column("language", sa.String(10), nullable=True))
+    # In place (SQLite's ADD COLUMN): a batch rebuild of the table would lose what SQLite
+    # cannot reflect.
+    op.add_column("administrations", sa.Column("language", sa.String(10), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("administrations") as batch:
-        batch.drop_column("language")
+    _drop_column("administrations", "language")
     op.drop_index("ix_self_descriptions_member_id", "self_descriptions")
     op.drop_table("self_descriptions")
     op.drop_table("about_me_questions")
+
+
+def _drop_column(table: str, column: str) -> None:
+    """Drop a column in place (SQLite 3.35+ does; a batch rebuild would lose indexes)."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    else:
+        op.drop_column(table, column)

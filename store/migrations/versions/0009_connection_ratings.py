@@ -22,10 +22,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("sessions") as batch:
-        batch.add_column(
-            sa.Column("round_robin", sa.Boolean, nullable=False, server_default=sa.false())
-        )
+    # In place (SQLite's ADD COLUMN): a batch rebuild of sessions would lose its triggers
+    # (migration 0002) and its expression index.
+    op.add_column(
+        "sessions",
+        sa.Column("round_robin", sa.Boolean, nullable=False, server_default=sa.false()),
+    )
     op.create_table(
         "member_names",
         sa.Column("member_id", sa.Integer, nullable=False),
@@ -70,5 +72,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("connection_ratings")
     op.drop_table("member_names")
-    with op.batch_alter_table("sessions") as batch:
-        batch.drop_column("round_robin")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE sessions DROP COLUMN round_robin")
+    else:
+        op.drop_column("sessions", "round_robin")

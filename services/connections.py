@@ -1,0 +1,194 @@
+"""Round robins in a session: who rates whom, their ratings, and what the facilitator sees.
+
+A facilitator switches a session's round robin on (Run a session). After the check-in each
+member present is asked, once, for the name the others will see (never their member code;
+they may decline to be rated), then how connected they felt today with each other member
+present who may be rated, on the check-in's 1-5 scale, each skippable. Nobody sees anyone
+else's ratings. The facilitator sees the session's connection map and how mutual the
+connections are (analysis.srm), for their own groups only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from access.roles import RUN_SESSIONS, PermissionDeniedError
+from analysis.srm import MIN_MEMBERS, RoundRobinError, srm_group, usable_members
+from services.selection import engine_for
+from store.sessions import SessionInfo
+
+#: The rating scale: the check-in's (1 Not at all ... 5 Very much).
+SCALE = (1, 2, 3, 4, 5)
+#: A rating at or above this is a felt connection on the map.
+CONNECTED = 4
+
+
+def set_asked(url: str | None, user, session_id: int, asked: bool) -> None:
+    """Switch the session's round robin on or off (staff who run sessions)."""
+    from store.connections import set_round_robin
+
+    if user is not None and not user.can(RUN_SESSIONS):
+        raise PermissionDeniedError("only a facilitator or administrator runs a session")
+    set_round_robin(engine_for(url), session_id, asked)
+
+
+@dataclass(frozen=True)
+class RatingsDue:
+    """What a member is asked after the check-in: their name (if not chosen), then people."""
+
+    needs_name: bool
+    #: (member code, display name) of the others present who may be rated; a screen shows
+    #: the display names only.
+    people: list[tuple[str, str]] = field(default_factory=list)
+
+
+def ratings_due(url: str | None, session: SessionInfo, code: str) -> RatingsDue | None:
+    """What member `code` is asked after the check-in at `session` (None: no round robin)."""
+    from store.connections import display_name, people_to_rate, rated_by
+
+    if not session.round_robin:
+        return None
+    engine = engine_for(url)
+    if code in rated_by(engine, session.id):
+        return None
+    return RatingsDue(
+        needs_name=display_name(engine, code) is None,
+        people=people_to_rate(engine, session.id, code),
+    )
+
+
+def save_name(url: str | None, code: str, name: str, may_be_rated: bool) -> None:
+    """Store the display name member `code` chose (ValueError when it cannot be used)."""
+    from store.connections import set_display_name
+    from store.db import StoreError
+
+    try:
+        set_display_name(engine_for(url), code, name, may_be_rated)
+    except StoreError as error:
+        raise ValueError(str(error)) from None
+
+
+def save_member_ratings(
+    url: str | None, session: SessionInfo, code: str, ratings: Mapping[str, float | None]
+) -> int:
+    """Store member `code`'s ratings (target code -> 1-5; None skipped) at `session`.
+
+    ValueError for a value off the scale or someone the member may not rate (absent, or
+    declined to be rated).
+    """
+    from store.connections import people_to_rate, save_ratings
+
+    engine = engine_for(url)
+    allowed = {c for c, _ in people_to_rate(engine, session.id, code)}
+    given = {t: v for t, v in ratings.items() if v is not None}
+    for target, value in given.items():
+        if target not in allowed:
+            raise ValueError(f"{target} is not someone this member can rate today")
+        if value not in SCALE:
+            raise ValueError(f"{value!r} is not on the 1-5 scale")
+    return save_ratings(engine, session.id, code, given)
+
+
+@dataclass
+class ConnectionsView:
+    """A session's round robin as its facilitator sees it."""
+
+    raters: int
+    ratings: pd.DataFrame
+    #: Pairs with ``mutual`` (both felt connected), ``one_way`` (one did) for the map.
+    ties: pd.DataFrame
+    #: Each session's relationship covariance as a correlation (dyadic reciprocity).
+    reciprocity: pd.DataFrame
+    #: Members who feel connected to few and whom few feel connected to.
+    isolated: list[str]
+    reading: str
+    notes: list[str] = field(default_factory=list)
+
+
+def session_connections(url: str | None, user, session: SessionInfo) -> ConnectionsView:
+    """The connection map, reciprocity over sessions and the isolation signal of a group."""
+    from services.selection import own_group_ids
+    from store.connections import session_ratings
+
+    own = own_group_ids(user)
+    if own is not None and session.group_id not in own:
+        raise PermissionDeniedError("a facilitator sees only their own groups")
+    ratings = session_ratings(engine_for(url), [session.group_id])
+    today = ratings[ratings["session"] == session.number]
+    notes: list[str] = []
+    reciprocity = []
+    for number, part in ratings.groupby("session", sort=True):
+        value = _reciprocity(part)
+        if value is not None:
+            reciprocity.append({"session": int(number), "reciprocity": value})
+    reciprocity = pd.DataFrame(reciprocity, columns=["session", "reciprocity"])
+    raters = today["perceiver"].nunique()
+    ties = _ties(today)
+    isolated = _isolated(today)
+    reading = _reading(raters, reciprocity, session.number)
+    if raters and raters < MIN_MEMBERS:
+        notes.append(
+            f"How mutual the connections are needs at least {MIN_MEMBERS} members rating "
+            f"each other; {raters} have rated so far."
+        )
+    return ConnectionsView(raters, today, ties, reciprocity, isolated, reading, notes)
+
+
+def _reciprocity(part: pd.DataFrame) -> float | None:
+    from analysis.srm import round_robin_matrix
+
+    matrix, _ = usable_members(round_robin_matrix(part, "connection"))
+    if len(matrix) < MIN_MEMBERS:
+        return None
+    try:
+        component = srm_group(matrix, missing=True).component("relationship covariance")
+    except RoundRobinError:
+        return None
+    return component.standardized
+
+
+def _ties(today: pd.DataFrame) -> pd.DataFrame:
+    felt = today[today["connection"] >= CONNECTED]
+    pairs = set(zip(felt["perceiver"], felt["target"], strict=True))
+    rows = []
+    for a, b in sorted(pairs):
+        if (b, a) in pairs:
+            if a < b:
+                rows.append({"from": a, "to": b, "kind": "mutual"})
+        else:
+            rows.append({"from": a, "to": b, "kind": "one-way"})
+    return pd.DataFrame(rows, columns=["from", "to", "kind"])
+
+
+def _isolated(today: pd.DataFrame) -> list[str]:
+    """Members who feel connected to at most one other and whom at most one feels connected to."""
+    if today.empty:
+        return []
+    members = sorted(set(today["perceiver"]) | set(today["target"]))
+    felt = today[today["connection"] >= CONNECTED]
+    out_ties = felt.groupby("perceiver").size()
+    in_ties = felt.groupby("target").size()
+    rated = set(today["perceiver"])
+    return [m for m in members if m in rated and out_ties.get(m, 0) <= 1 and in_ties.get(m, 0) <= 1]
+
+
+def _reading(raters: int, reciprocity: pd.DataFrame, number: int) -> str:
+    if not raters:
+        return "No member has rated their connection with the others at this session yet."
+    if reciprocity.empty:
+        return f"{raters} member(s) have rated their connection with the others."
+    first, last = reciprocity.iloc[0], reciprocity.iloc[-1]
+    if len(reciprocity) == 1 or first["session"] == last["session"]:
+        return (
+            f"Dyadic reciprocity at session {int(last['session'])}: {last['reciprocity']:.2f} "
+            "(how much two members' feelings of connection with each other go together)."
+        )
+    direction = "more" if last["reciprocity"] > first["reciprocity"] else "less"
+    return (
+        f"Connections became {direction} mutual: dyadic reciprocity went from "
+        f"{first['reciprocity']:.2f} at session {int(first['session'])} to "
+        f"{last['reciprocity']:.2f} at session {int(last['session'])}."
+    )
