@@ -8,8 +8,9 @@ those files are missing the same program is generated in memory by
 ``sample_data.generator.generate_program``. Every demo member gets synthetic about-me
 answers (`sample_data.context`), their check-ins the language they answer in, and members
 answering in Spanish answer one check-in item a point higher (the planted language
-difference the Context page's DIF table finds). A database that already holds data is left as it
-is, so running this again adds nothing.
+difference the Context page's DIF table finds). Two groups' members rated their connection
+with each other at four sessions (``demo_roundrobin.csv``, with synthetic display names). A
+database that already holds data is left as it is, so running this again adds nothing.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from sample_data.context import (
     self_descriptions,
 )
 from sample_data.generator import generate_program
+from sample_data.roundrobin import ROUND_ROBIN_FILE, display_names
 from store.bulk_load import count_rows, load_program
+from store.connections import load_demo_ratings
 from store.db import connect
 from store.descriptions import load_demo_descriptions
 from store.engines import database_url
@@ -90,6 +93,10 @@ def load_demo(url: str | None = None, folder: Path = SAMPLE_DATA) -> dict[str, i
         answer_languages(described),
         list(DEMO_QUESTIONS.values()),
     )
+    round_robin = folder / f"{ROUND_ROBIN_FILE}.csv"
+    if round_robin.exists():
+        ratings = pd.read_csv(round_robin, dtype={"group": str, "perceiver": str, "target": str})
+        added["round-robin ratings"] = load_demo_ratings(engine, ratings, display_names(ratings))
     repairs = folder / DEMO_REPAIRS
     if repairs.exists():
         added["repair steps"] = load_repair_steps(engine, repairs)

@@ -55,3 +55,19 @@ def roundrobin_ratings(attendance: pd.DataFrame, seed: int = 2026) -> pd.DataFra
                             }
                         )
     return pd.DataFrame(rows, columns=["group", "session", "perceiver", "target", "connection"])
+
+
+_NAMES = (
+    "Ana", "Ben", "Cruz", "Dee", "Eli", "Fay", "Gus", "Hana", "Ike", "Jo", "Kai", "Lia",
+    "Max", "Nia", "Omar", "Pia",
+)  # fmt: skip
+
+
+def display_names(ratings: pd.DataFrame) -> dict[str, str]:
+    """A synthetic first name for each member who rates (never their code), unique per group."""
+    names = {}
+    for _group, part in ratings.groupby("group"):
+        members = sorted(set(part["perceiver"]) | set(part["target"]))
+        for member, name in zip(members, _NAMES, strict=False):
+            names[member] = name
+    return names

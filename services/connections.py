@@ -164,15 +164,22 @@ def _ties(today: pd.DataFrame) -> pd.DataFrame:
 
 
 def _isolated(today: pd.DataFrame) -> list[str]:
-    """Members who feel connected to at most one other and whom at most one feels connected to."""
+    """Members who feel connected to few and whom few feel connected to.
+
+    Few: at most a fifth of the others rated (rounded down), both ways; a member who rated
+    nobody is not judged.
+    """
     if today.empty:
         return []
     members = sorted(set(today["perceiver"]) | set(today["target"]))
+    few = (len(members) - 1) // 5
     felt = today[today["connection"] >= CONNECTED]
     out_ties = felt.groupby("perceiver").size()
     in_ties = felt.groupby("target").size()
     rated = set(today["perceiver"])
-    return [m for m in members if m in rated and out_ties.get(m, 0) <= 1 and in_ties.get(m, 0) <= 1]
+    return [
+        m for m in members if m in rated and out_ties.get(m, 0) <= few and in_ties.get(m, 0) <= few
+    ]
 
 
 def _reading(raters: int, reciprocity: pd.DataFrame, number: int) -> str:

@@ -183,3 +183,51 @@ def forget_member(connection: Connection, member_id: int) -> int:
     ).rowcount
     connection.execute(member_names.delete().where(member_names.c.member_id == member_id))
     return gone
+
+
+def load_demo_ratings(engine: Engine, ratings: pd.DataFrame, names: Mapping[str, str]) -> int:
+    """Store synthetic round-robin ratings (group, session, perceiver, target, connection).
+
+    Each rated session gets its round robin switched on; `names` (member code -> display
+    name) are the members' chosen names. One transaction; returns the ratings stored.
+    """
+
+    def work(connection: Connection) -> int:
+        ids = dict(connection.execute(sa.select(members.c.code, members.c.id)).all())
+        session_ids = {
+            (row.group, row.number): row.id
+            for row in connection.execute(
+                sa.select(groups.c.name.label("group"), sessions.c.number, sessions.c.id).join(
+                    groups, groups.c.id == sessions.c.group_id
+                )
+            )
+        }
+        moment = now()
+        connection.execute(
+            member_names.insert(),
+            [
+                {"member_id": ids[c], "display_name": n, "may_be_rated": True, "set_at": moment}
+                for c, n in names.items()
+                if c in ids
+            ],
+        )
+        rated = {(str(r.group), int(r.session)) for r in ratings.itertuples(index=False)}
+        for key in rated:
+            connection.execute(
+                sessions.update().where(sessions.c.id == session_ids[key]).values(round_robin=True)
+            )
+        rows = [
+            {
+                "session_id": session_ids[(str(r.group), int(r.session))],
+                "perceiver_id": ids[r.perceiver],
+                "target_id": ids[r.target],
+                "value": float(r.connection),
+                "created_at": moment,
+            }
+            for r in ratings.itertuples(index=False)
+        ]
+        if rows:
+            connection.execute(connection_ratings.insert(), rows)
+        return len(rows)
+
+    return write_transaction(engine, work)
