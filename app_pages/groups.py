@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import forest_plot
-from services import analyses, published, repairs
+from services import analyses, connections, published, repairs
 from ui import dashboard
 from ui import state as keys
 
@@ -50,3 +50,16 @@ else:
         "disconnected, not seen since, or left the group."
     )
     st.dataframe(repairs.groups_table(repair, scope.publishes()), hide_index=True)
+
+st.subheader("Is mutuality mutual?")
+mutual = connections.groups_table(url, scope.user, scope.program, scope.group)
+if mutual.empty:
+    st.caption("No round robin in the chosen program and group: members have not rated each other.")
+else:
+    st.caption(
+        "When members rate how connected they felt with each other, the Social Relations Model "
+        "splits the ratings: how a member tends to see others (perceiver), how a member tends "
+        "to be seen (target) and each unique relationship. Dyadic reciprocity is how much two "
+        "members' feelings of connection with each other go together: how mutual it is."
+    )
+    dashboard.table(mutual)

@@ -199,3 +199,59 @@ def _reading(raters: int, reciprocity: pd.DataFrame, number: int) -> str:
         f"{first['reciprocity']:.2f} at session {int(first['session'])} to "
         f"{last['reciprocity']:.2f} at session {int(last['session'])}."
     )
+
+
+def groups_table(url: str | None, user, program: str | None, group: str | None) -> pd.DataFrame:
+    """Each group's round robins combined: how members see and are seen, how mutual it is.
+
+    One row per group with ratings (its sessions combined by size − 1, analysis.srm), in
+    words: members who rated, round robins, the perceiver, target and relationship shares of
+    the variance, and dyadic reciprocity (the relationship covariance as a correlation) with
+    its p. No member appears. For a user who may not see member codes, a group whose round
+    robins rest on fewer than 5 members shows no figure.
+    """
+    from analysis.srm import round_robin_matrix, srm_groups
+    from privacy.suppression import MIN_CELL_SIZE
+    from services import published
+    from services.selection import own_group_ids, visible_groups
+    from store.connections import session_ratings
+
+    table = visible_groups(url, user)
+    if program:
+        table = table[table["program"] == program]
+    if group:
+        table = table[table["name"] == group]
+    own = own_group_ids(user)
+    ids = [int(i) for i in table["id"] if own is None or int(i) in own]
+    ratings = session_ratings(engine_for(url), ids) if ids else pd.DataFrame()
+    rows = []
+    hides = published.applies_to(user)
+    for name, part in ratings.groupby("group", sort=True) if len(ratings) else []:
+        matrices = {}
+        for number, one in part.groupby("session"):
+            matrix, _ = usable_members(round_robin_matrix(one, "connection"))
+            if len(matrix) >= MIN_MEMBERS:
+                matrices[str(number)] = matrix
+        members = part["perceiver"].nunique()
+        if hides and members < MIN_CELL_SIZE:
+            rows.append({"Group": name, "Members who rated": "fewer than 5: not shown"})
+            continue
+        if not matrices:
+            rows.append({"Group": name, "Members who rated": str(members)})
+            continue
+        result = srm_groups(matrices, missing=True)
+        share = {c.component: c for c in result.components}
+        mutual = share["relationship covariance"]
+        rows.append(
+            {
+                "Group": name,
+                "Members who rated": str(members),
+                "Round robins": len(matrices),
+                "Perceiver variance (share)": share["perceiver variance"].standardized,
+                "Target variance (share)": share["target variance"].standardized,
+                "Relationship variance (share)": share["relationship variance"].standardized,
+                "Dyadic reciprocity": mutual.standardized,
+                "Reciprocity p": mutual.p,
+            }
+        )
+    return pd.DataFrame(rows)

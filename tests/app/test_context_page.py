@@ -146,3 +146,19 @@ def test_the_reports_carry_outcomes_by_grouping_and_the_pdf_hides_small_ones(dem
     by_language = report_files(scope, "answer_language")
     pdf.write_bytes(by_language.pdf)
     assert f"{PLANTED_ITEM} is answered higher in Spanish than in English" in pdf_text(pdf)
+
+
+def test_an_evaluator_sees_each_groups_reciprocity_and_no_member(demo):
+    at = AppTest.from_file(APP, default_timeout=240)
+    user = accounts.sign_in(connect(os.environ["DATABASE_URL"]), EVALUATOR, PASSWORD)
+    browser.remember_sign_in(at.session_state, keys.STAFF_SESSION, user)
+    at.session_state[keys.FILTER_INSTRUMENT] = "mutuality-checkin"
+    at.run()
+    at.switch_page("app_pages/groups.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Is mutuality mutual?" in [s.value for s in at.subheader]
+    table = next(d.value for d in at.dataframe if "Dyadic reciprocity" in d.value.columns)
+    assert set(table["Group"]) == {"PR-A", "CW-A"}  # sample_data.roundrobin's groups
+    assert table["Dyadic reciprocity"].between(-1, 1).all()
+    assert table["Round robins"].tolist() == [4, 4]
+    assert "PR-A-0" not in table.to_csv() and "CW-A-0" not in table.to_csv()  # no member
