@@ -474,6 +474,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", default="target", metavar="COL", help="who is rated")
     p.add_argument("--group", default="group", metavar="COL", help="the group (if any)")
     p.add_argument("--session", metavar="COL", help="the session: each is its own round robin")
+    p.add_argument(
+        "--store",
+        action="store_true",
+        help="store the ratings in the database (a typed-in paper grid) instead of analysing",
+    )
+    database_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = command(

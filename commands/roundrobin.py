@@ -62,6 +62,20 @@ def roundrobin_command(args, emit_json: Callable[[dict], None]) -> int:
         group=args.group,
         session=args.session,
     )
+    if args.store:
+        from access.accounts import cli_actor
+        from services.roundrobin import store_ratings_file
+        from services.selection import database_url
+
+        stored = store_ratings_file(database_url(args.database), args.input, columns, cli_actor())
+        if args.json:
+            emit_json(stored)
+        else:
+            print(
+                f"Stored {stored['ratings']} round-robin rating(s) of {stored['sessions']} "
+                f"session(s) from {stored['file']}."
+            )
+        return 0
     data = roundrobin_of_file(args.input, columns)
     if args.json:
         emit_json(data)

@@ -242,3 +242,66 @@ def _json(
         ),
         "notes": notes,
     }
+
+
+def store_ratings_file(url: str | None, path: str | Path, columns: Columns, who: str | None):
+    """Store a file's round-robin ratings (a typed-in paper grid, an upload), all or nothing.
+
+    Each row's group and session must be a stored session of that group (`--session` names
+    the column), perceiver and target members of that group, and the rating on the check-in's
+    1-5 scale or empty (skipped). Every problem raises ingest.InputError naming the row.
+    Stored ratings replace earlier ones of the same pair at the same session; each session's
+    round robin is switched on. Returns ``{"file", "ratings", "sessions"}``.
+    """
+    from services.connections import SCALE
+    from services.selection import engine_for
+    from store import audit
+    from store.connections import save_ratings, set_round_robin
+    from store.roster import list_groups, list_members
+    from store.sessions import group_sessions
+
+    name = Path(path).name
+    if len(columns.values) != 1:
+        raise InputError("store one rating column at a time (--value connection)")
+    if not columns.session:
+        raise InputError(f"{name}: name the session column with --session to store ratings")
+    ratings, _notes = read_ratings(path, columns)
+    value = columns.values[0]
+    engine = engine_for(url)
+    group_ids = {row.name: int(row.id) for row in list_groups(engine).itertuples(index=False)}
+    members = list_members(engine)
+    member_group = dict(zip(members["code"].astype(str), members["group"], strict=True))
+    sessions_of = {
+        name_: {s.number: s.id for s in group_sessions(engine, gid)}
+        for name_, gid in group_ids.items()
+    }
+    problems, plan = [], {}
+    for row in ratings.itertuples(index=False):
+        where = f"{name}, row {row.row}"
+        rating = getattr(row, value)
+        if rating != rating:  # skipped
+            continue
+        if rating not in SCALE:
+            problems.append(f"{where}: {rating:g} is not on the 1-5 scale")
+            continue
+        if row.group not in group_ids:
+            problems.append(f"{where}: there is no group {row.group!r}")
+            continue
+        try:
+            session_id = sessions_of[row.group][int(float(row.session))]
+        except (KeyError, ValueError):
+            problems.append(f"{where}: group {row.group} has no session {row.session}")
+            continue
+        for who_, code in (("perceiver", row.perceiver), ("target", row.target)):
+            if member_group.get(code) != row.group:
+                problems.append(f"{where}: {who_} {code} is not a member of group {row.group}")
+        plan.setdefault((session_id, row.perceiver), {})[row.target] = float(rating)
+    if problems:
+        raise InputError(f"{len(problems)} problem(s), nothing stored: " + "; ".join(problems[:10]))
+    stored = 0
+    for (session_id, perceiver), given in plan.items():
+        stored += save_ratings(engine, session_id, perceiver, given)
+    for session_id in {s for s, _ in plan}:
+        set_round_robin(engine, session_id, True)
+    audit.record(engine, who, audit.IMPORT, {"file": name, "round-robin ratings": stored})
+    return {"file": name, "ratings": stored, "sessions": len({s for s, _ in plan})}

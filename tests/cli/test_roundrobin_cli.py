@@ -106,3 +106,40 @@ def test_bad_input_is_named_with_its_row_and_never_a_traceback(tmp_path, capsys)
     code, _, err = run(capsys, path, "--value", "v")
     assert code == 2 and "no group has at least 4 members rating each other" in err
     assert "Traceback" not in err
+
+
+def test_a_typed_in_paper_grid_is_stored_all_or_nothing(tmp_path, capsys):
+    import datetime as dt
+
+    from store.connections import session_ratings
+    from store.db import connect, dispose
+    from store.roster import create_group, create_member, create_program
+    from store.sessions import create_session, get_session
+
+    url = f"sqlite:///{tmp_path / 'rr.sqlite'}"
+    engine = connect(url)
+    create_program(engine, "Recovery")
+    create_group(engine, "Recovery", "RC-1")
+    for code in ("R1", "R2", "R3", "R4"):
+        create_member(engine, code, group="RC-1", program="Recovery")
+    session_id = create_session(engine, "RC-1", 3, dt.date(2026, 2, 2), program="Recovery")
+    path = tmp_path / "grid.csv"
+    rows = [("RC-1", 3, "R1", "R2", 4), ("RC-1", 3, "R2", "R1", 5), ("RC-1", 3, "R3", "R9", 7)]
+    columns = ["group", "session", "perceiver", "target", "connection"]
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    args = [path, "--value", "connection", "--session", "session", "--store", "--database", url]
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert "grid.csv, row 4: 7 is not on the 1-5 scale" in err
+    assert session_ratings(engine).empty
+    rows[-1] = ("RC-1", 3, "R3", "R4", None)  # skipped: nothing stored for that pair
+    pd.DataFrame(rows, columns=columns).to_csv(path, index=False)
+    code, out, _ = run(capsys, *args, "--json")
+    assert code == 0 and json.loads(out) == {"file": "grid.csv", "ratings": 2, "sessions": 1}
+    stored = session_ratings(engine)
+    assert sorted(zip(stored["perceiver"], stored["target"], strict=True)) == [
+        ("R1", "R2"),
+        ("R2", "R1"),
+    ]
+    assert get_session(engine, session_id).round_robin is True
+    dispose(url)
