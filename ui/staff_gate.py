@@ -105,7 +105,7 @@ def page_words(role: str | None, pages: list[str], joined: str = "or") -> str:
 
 
 #: The pages where an evaluator, who neither runs sessions nor uploads, finds results.
-_RESULT_PAGES = ["reliability", "change", "over_time", "groups", "reports"]
+_RESULT_PAGES = ["reliability", "change", "over_time", "groups", "context", "reports"]
 
 
 def no_programs_hint(role: str | None) -> str:
