@@ -324,8 +324,8 @@ def srm_group(matrix: pd.DataFrame, missing: bool = False) -> SrmResult:
     q = n * (n - 2)
     noise = p.scc * (n - 1) / q + p.sccs / q
     reliability = {
-        "perceiver": p.saa / (p.saa + noise) if p.saa >= 0 else None,
-        "target": p.sbb / (p.sbb + noise) if p.sbb >= 0 else None,
+        "perceiver": _ratio(p.saa, p.saa + noise) if p.saa >= 0 else None,
+        "target": _ratio(p.sbb, p.sbb + noise) if p.sbb >= 0 else None,
         "relationship": None,
     }
     return SrmResult(
@@ -363,9 +363,9 @@ def srm_groups(matrices: dict[str, pd.DataFrame], missing: bool = True) -> SrmRe
     saa, sbb, scc = mean[order[0]], mean[order[1]], mean[order[2]]
     positive = sum(v for v in (saa, sbb, scc) if v >= 0)
     standardized = {
-        order[0]: saa / positive if saa >= 0 else None,
-        order[1]: sbb / positive if sbb >= 0 else None,
-        order[2]: scc / positive if scc >= 0 else None,
+        order[0]: _ratio(saa, positive) if saa >= 0 else None,
+        order[1]: _ratio(sbb, positive) if sbb >= 0 else None,
+        order[2]: _ratio(scc, positive) if scc >= 0 else None,
         order[3]: mean[order[3]] / math.sqrt(saa * sbb) if saa > 0 and sbb > 0 else None,
         order[4]: mean[order[4]] / scc if scc > 0 else None,
     }
@@ -394,8 +394,8 @@ def srm_groups(matrices: dict[str, pd.DataFrame], missing: bool = True) -> SrmRe
         groups=len(results),
         components=components,
         reliability={
-            "perceiver": _clamp(saa / (saa + noise)) if saa >= 0 else None,
-            "target": _clamp(sbb / (sbb + noise)) if sbb >= 0 else None,
+            "perceiver": _clamp(_ratio(saa, saa + noise)) if saa >= 0 else None,
+            "target": _clamp(_ratio(sbb, sbb + noise)) if sbb >= 0 else None,
             "relationship": None,
         },
         effects=effects,
@@ -584,10 +584,10 @@ def srm_latent(first: pd.DataFrame, second: pd.DataFrame) -> SrmResult:
     pt_cov = (sag + sbf) / 2
     pt_se = math.sqrt((se2[2] + se2[3]) / 2) if se2[2] + se2[3] >= 0 else None
     rows = [
-        (COMPONENTS[0], saf, max(saf, 0) / whole, se["af"] if saf >= 0 else None, False),
-        (COMPONENTS[1], sbg, max(sbg, 0) / whole, se["bg"] if sbg >= 0 else None, False),
-        (COMPONENTS[2], sch, max(sch, 0) / whole, se["ch"] if sch >= 0 else None, False),
-        (COMPONENTS[3], error, error / whole, None, False),
+        (COMPONENTS[0], saf, _ratio(max(saf, 0), whole), se["af"] if saf >= 0 else None, False),
+        (COMPONENTS[1], sbg, _ratio(max(sbg, 0), whole), se["bg"] if sbg >= 0 else None, False),
+        (COMPONENTS[2], sch, _ratio(max(sch, 0), whole), se["ch"] if sch >= 0 else None, False),
+        (COMPONENTS[3], error, _ratio(error, whole), None, False),
         (
             COMPONENTS[4],
             pt_cov,
@@ -605,9 +605,9 @@ def srm_latent(first: pd.DataFrame, second: pd.DataFrame) -> SrmResult:
     r = 2  # two indicators
     noise = (sch + unstable["relationship"] / r) * (n - 1) / q + (schs + unstable_cov / r) / q
     reliability = {
-        "perceiver": saf / (saf + unstable["perceiver"] / r + noise) if saf >= 0 else None,
-        "target": sbg / (sbg + unstable["target"] / r + noise) if sbg >= 0 else None,
-        "relationship": sch / (sch + unstable["relationship"] / r) if sch >= 0 else None,
+        "perceiver": _ratio(saf, saf + unstable["perceiver"] / r + noise) if saf >= 0 else None,
+        "target": _ratio(sbg, sbg + unstable["target"] / r + noise) if sbg >= 0 else None,
+        "relationship": _ratio(sch, sch + unstable["relationship"] / r) if sch >= 0 else None,
     }
     return SrmResult(
         members=n,

@@ -37,7 +37,7 @@ context = view.context
 st.subheader(f"{view.label}: {scale} scores")
 dashboard.table(context_tables.groupings_table(context))
 st.caption(
-    f"{context['members_total']} members in all. Mean: the mean of the groupings' answer "
+    f"{context_tables.members_in_all(context)}. Mean: the mean of the groupings' answer "
     f"sets' scores. {context['interval']}"
 )
 for reading in context_tables.difference_readings(context):

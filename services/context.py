@@ -120,9 +120,14 @@ def context_of(
     has_sessions = sessions.notna().sum() > 0 and sessions.nunique() > 1
     slopes, slope_differences = ({}, {})
     if has_sessions and reference is not None:
-        trend_rows = rows.assign(session=sessions)
-        trend_rows = trend_rows[~trend_rows["grouping"].isin(hidden)]
-        slopes, slope_differences = session_slopes(trend_rows, reference)
+        trend_rows = rows.assign(session=sessions).dropna(subset=["session"])
+        # A trend resting on fewer than `min_members` members (with session numbers) is
+        # hidden like any other figure.
+        with_sessions = trend_rows.groupby("grouping")["member"].nunique()
+        thin = {g for g, n in with_sessions.items() if n < min_members}
+        trend_rows = trend_rows[~trend_rows["grouping"].isin(hidden | thin)]
+        if reference not in thin:
+            slopes, slope_differences = session_slopes(trend_rows, reference)
 
     out_groupings = []
     for value in values:
@@ -418,7 +423,18 @@ def rates_by_grouping(
     counts = rates["members"].tolist()
     hidden_here = {rates["grouping"][i] for i in Suppressor(min_members).hidden_parts(counts)}
     rates["suppressed"] = rates["grouping"].isin(hidden_here | set(hidden))
-    for share, base in [("dropout", "started"), ("reconnected", "decided")]:
+    # A share (and its base) resting on fewer than `min_members`, or counting 1 to
+    # min_members - 1 of them, shows no figure: a small count could be worked out from it.
+    for share, base in [
+        ("attendance", "marks"),
+        ("dropout", "started"),
+        ("alerted", "members"),
+        ("reconnected", "decided"),
+    ]:
+        counted = (rates[share] * rates[base]).round()
         thin = rates[base] < min_members
+        if min_members > 1:
+            thin |= (counted > 0) & (counted < min_members)
+        rates[f"{share}_hidden"] = thin & (rates[base] > 0)
         rates.loc[thin, share] = float("nan")
     return rates

@@ -111,9 +111,11 @@ def reliability_table(dif: DifView) -> pd.DataFrame:
     )
 
 
-def _percent(share: float, of: int, what: str) -> str:
-    if share != share:  # NaN: nothing to divide, or too few to show
-        return f"- ({of} {what})" if of else "-"
+def _percent(share: float, of: int, what: str, hidden: bool, min_members: int) -> str:
+    if hidden:  # too few to show: neither the share nor its count
+        return f"hidden (fewer than {min_members})"
+    if share != share:  # NaN: nothing to divide
+        return "-"
     return f"{share:.0%} of {of} {what}"
 
 
@@ -129,10 +131,18 @@ def rates_table(rates: pd.DataFrame, min_members: int = MIN_CELL_SIZE) -> pd.Dat
             {
                 "Grouping": r.grouping,
                 "Members": str(r.members),
-                "Attendance": _percent(r.attendance, r.marks, "marks"),
-                "Dropped out before post": _percent(r.dropout, r.started, "who started"),
-                "Members with a disconnection alert": _percent(r.alerted, r.members, "members"),
-                "Alerts that reconnected": _percent(r.reconnected, r.decided, "decided"),
+                "Attendance": _percent(
+                    r.attendance, r.marks, "marks", r.attendance_hidden, min_members
+                ),
+                "Dropped out before post": _percent(
+                    r.dropout, r.started, "who started", r.dropout_hidden, min_members
+                ),
+                "Members with a disconnection alert": _percent(
+                    r.alerted, r.members, "members", r.alerted_hidden, min_members
+                ),
+                "Alerts that reconnected": _percent(
+                    r.reconnected, r.decided, "decided", r.reconnected_hidden, min_members
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -180,3 +190,12 @@ def report_section(view: ContextView, instrument: Instrument):
         readings=readings,
         notes=notes,
     )
+
+
+def members_in_all(context: dict) -> str:
+    """The total in words: "83 members in all", or "Fewer than 5 members in all" when small."""
+    least = context.get("min_cell_size", MIN_CELL_SIZE)
+    total = context.get("members_total", 0)
+    if least > 1 and total < least:
+        return f"Fewer than {least} members in all"
+    return f"{total} members in all"

@@ -48,7 +48,10 @@ def set_display_name(engine: Engine, code: str, name: str, may_be_rated: bool = 
 
     def work(connection: Connection) -> None:
         member_id = _member_id(connection, code)
-        if connection.execute(sa.select(members.c.id).where(members.c.code == name)).first():
+        # Codes are typed ignoring case and spaces (services.sessions.roster_code): so are
+        # they compared here, or a member could be shown to the others by someone's code.
+        typed = sa.func.lower(sa.func.trim(members.c.code)) == name.lower()
+        if connection.execute(sa.select(members.c.id).where(typed)).first():
             raise StoreError("a display name cannot be a member code")
         connection.execute(member_names.delete().where(member_names.c.member_id == member_id))
         connection.execute(

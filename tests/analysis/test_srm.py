@@ -205,3 +205,11 @@ def test_a_missing_rating_is_imputed_for_effects_but_has_no_relationship_effect(
     pairs = result.relationships.set_index(["perceiver", "target"])["relationship"]
     assert np.isnan(pairs.loc[("M1", "M4")]) and not np.isnan(pairs.loc[("M4", "M1")])
     assert abs(result.effects["perceiver"].sum()) < 1e-9
+
+
+def test_identical_ratings_give_no_figure_rather_than_a_crash():
+    same = pd.DataFrame(np.full((5, 5), 5.0), index=list("ABCDE"), columns=list("ABCDE"))
+    result = srm_group(same)
+    assert all(c.standardized is None for c in result.components)
+    assert result.reliability == {"perceiver": None, "target": None, "relationship": None}
+    assert srm_groups({"a": same, "b": same}).reliability["target"] is None

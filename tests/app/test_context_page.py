@@ -162,3 +162,24 @@ def test_an_evaluator_sees_each_groups_reciprocity_and_no_member(demo):
     assert table["Dyadic reciprocity"].between(-1, 1).all()
     assert table["Round robins"].tolist() == [4, 4]
     assert "PR-A-0" not in table.to_csv() and "CW-A-0" not in table.to_csv()  # no member
+
+
+def test_no_share_an_evaluator_sees_counts_1_to_4_members_or_alerts(demo):
+    from access.accounts import StaffUser
+    from services.context import context_view
+    from services.context_tables import members_in_all, rates_table
+
+    evaluator = StaffUser(EVALUATOR, "evaluator", None)
+    scope = Scope(demo, data_version(demo), "mutuality-checkin", user=evaluator)
+    view = context_view(scope, "race_ethnicity", "total")
+    rates = view.rates[~view.rates["suppressed"]]
+    for share, base in [("dropout", "started"), ("alerted", "members"), ("reconnected", "decided")]:
+        shown = rates[rates[share].notna()]
+        counted = (shown[share] * shown[base]).round()
+        assert not counted.between(1, 4).any(), (share, shown[[share, base]])
+        assert (shown[base] >= 5).all()
+    # A hidden share says so without its count.
+    table = rates_table(view.rates, 5)
+    hidden = table[table["Dropped out before post"].str.startswith("hidden", na=False)]
+    assert len(hidden) and not hidden["Dropped out before post"].str.contains("who started").any()
+    assert members_in_all({"min_cell_size": 5, "members_total": 3}) == "Fewer than 5 members in all"
