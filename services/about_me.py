@@ -138,17 +138,23 @@ def paper_grid(url: str | None, program: str | None, codes: list[str]) -> pd.Dat
     return grid[columns]
 
 
-def save_paper(url: str | None, grid: pd.DataFrame, program: str | None, who: str | None) -> int:
+def save_paper(
+    url: str | None,
+    grid: pd.DataFrame,
+    program: str | None,
+    who: str | None,
+    given_on=None,
+) -> int:
     """Store the typed about-me paper forms of `grid` (`paper_grid`'s columns) as staff-entered.
 
     A row left empty stores nothing (the member had no form). Every problem is listed
-    (row, member, column, value, what it may say) and nothing is stored. Returns the members
-    stored.
+    (row, member, column, value, what it may say) and nothing is stored. The answers count
+    from `given_on` (the session's day; today when None). Returns the members stored.
     """
     questions = program_questions(url, program)
     forms = _forms(grid.to_dict("records"), questions, OWN_WORDS_COLUMN, lambda n: f"row {n}")
     for code, (answers, _day) in forms.items():
-        save_answers(url, code, answers, mode="staff-entered", who=who)
+        save_answers(url, code, answers, mode="staff-entered", who=who, given_on=given_on)
     return len(forms)
 
 
@@ -200,10 +206,13 @@ def import_file(
             f"{name}: member(s) {', '.join(missing)} are not on any roster; add them first "
             "(an upload of their answers or Run a session). Nothing was stored."
         )
+    # Every date is read before anything is stored: a bad one stores nothing.
+    days = {
+        code: _day(day, name) or given_on or dt.date.today() for code, (_a, day) in forms.items()
+    }
     stored = 0
-    for code, (answers, day) in forms.items():
-        on = _day(day, name) or given_on or dt.date.today()
-        stored += save_answers(url, code, answers, mode="imported", who=who, given_on=on)
+    for code, (answers, _day_cell) in forms.items():
+        stored += save_answers(url, code, answers, mode="imported", who=who, given_on=days[code])
     return {
         "file": name,
         "members": len(forms),

@@ -83,7 +83,7 @@ def about_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any]
     questions = _questions(state)
     step = state[keys.FORM_ABOUT_STEP]
     if step >= len(questions):
-        _store(url, state, lang)
+        _store(url, session, state, lang)
         return
     question = form.question(questions[step])
     st.markdown(f"# {form.title[lang]}")
@@ -107,11 +107,11 @@ def about_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any]
             on_click=_choose,
             args=(state, step, question.id, choice),
         )
-    st.text_input(
-        form.own_words[lang],
-        key=f"{W_ABOUT_WORDS}_{question.id}_{state[keys.FORM_RUN]}",
-        max_chars=200,
-    )
+    key = f"{W_ABOUT_WORDS}_{question.id}_{state[keys.FORM_RUN]}"
+    if key not in state:  # back on this question: the words written before (Streamlit
+        # forgets a widget's value once it has left the screen)
+        state[key] = (state[keys.FORM_ABOUT_ANSWERS].get(question.id) or [None, None])[1] or ""
+    st.text_input(form.own_words[lang], key=key, max_chars=200)
     st.button(
         text("about_next", lang),
         key=f"w_about_next_{question.id}",
@@ -132,10 +132,11 @@ def about_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any]
     )
 
 
-def _store(url: str, state: MutableMapping[str, Any], lang: str) -> None:
+def _store(url: str, session: SessionInfo, state: MutableMapping[str, Any], lang: str) -> None:
     answers = {q: tuple(a) for q, a in state[keys.FORM_ABOUT_ANSWERS].items()}
     try:
-        about_me.save_answers(url, state[keys.FORM_MEMBER], answers)
+        # They count from the session's day, so the check-in that follows is grouped by them.
+        about_me.save_answers(url, state[keys.FORM_MEMBER], answers, given_on=session.date)
     except ValueError:
         st.error(text("save_failed", lang))
         return
@@ -206,7 +207,9 @@ def paper_entry(url: str, session: SessionInfo, codes: list[str], who: str) -> N
         )
         if st.button("Save about-me forms", icon=":material/save:"):
             try:
-                stored = about_me.save_paper(url, edited, session.program, who)
+                stored = about_me.save_paper(
+                    url, edited, session.program, who, given_on=session.date
+                )
             except about_me.PaperAboutMeError as problems:
                 st.error(
                     "Nothing was saved. Correct these and save again:\n\n"

@@ -134,3 +134,23 @@ def test_run_a_session_offers_about_me_paper_forms_for_members_not_asked(databas
     grid = next(e for e in at.dataframe if "gender: own words" in e.value.columns)
     # M01 was asked gender but not preferred_language: still offered, with the others.
     assert grid.value["member"].tolist() == list(MEMBERS)
+
+
+def test_own_words_survive_going_back_and_answers_count_from_the_session_day(database):
+    engine = connect(database.url)
+    session = open_with_new_code(engine, database.session_id, new_join_code)
+    at = phone(session.join_code)
+    begin(at, "M04")
+    run = at.session_state[keys.FORM_RUN]
+    click(at, "woman")
+    at.text_input(key=f"w_about_words_gender_{run}").input("in my words")
+    click(at, "Next")
+    click(at, "Back")
+    assert at.text_input(key=f"w_about_words_gender_{run}").value == "in my words"
+    click(at, "Next")
+    click(at, "Skip this question")
+    stored = rows(database.url).set_index("question")
+    assert stored.loc["gender", "own_words"] == "in my words"
+    # The seeded session is dated 2025-03-04 (tests/app/session_seed.py): the answers count
+    # from that day, so the check-in that follows is grouped by them.
+    assert str(stored.loc["gender", "given_on"])[:10] == "2025-03-04"

@@ -85,3 +85,11 @@ def test_every_bad_cell_is_named_and_nothing_is_stored(tmp_path, url, capsys):
     path.write_text("member,gender\nE9,man\n", encoding="utf-8")
     assert main(["member", "describe", str(path), "--database", url]) == 2
     assert "member(s) E9 are not on any roster" in capsys.readouterr().err
+
+
+def test_a_bad_date_stores_nothing_even_after_good_rows(tmp_path, url, capsys):
+    path = tmp_path / "enrolment.csv"
+    path.write_text("member,gender,date\nE1,man,2026-03-01\nE2,woman,next tuesday\n")
+    assert main(["member", "describe", str(path), "--database", url]) == 2
+    assert "date 'next tuesday' is not a date" in capsys.readouterr().err
+    assert set(stored_groupings(connect(url), "who5", "gender")["grouping"]) == {"(not given)"}
