@@ -9,7 +9,8 @@ the other way round) is a conflict: every conflict is listed and nothing is writ
 
 Repair steps (`store.repairs`) travel with their notes, which are clinical notes, and
 members' about-me answers (`store.descriptions`) with their own words: the bundle that
-carries a dump is encrypted. Administrations carry the language they were answered in.
+carries a dump is encrypted. Administrations carry the language they were answered in;
+round robins travel too (which sessions asked for one, members' display names, ratings).
 Not carried: staff users, audit events, join codes and open/closed state (a transferred
 session arrives closed), item text (the instrument definitions are shipped with the app),
 a program's repair settings and its about-me questions.
@@ -31,8 +32,10 @@ from store.roster import Roster
 from store.schema import (
     administrations,
     attendance,
+    connection_ratings,
     groups,
     item_responses,
+    member_names,
     members,
     programs,
     repair_steps,
@@ -50,6 +53,8 @@ DUMP_TABLES = (
     "administrations",
     "repair_steps",
     "self_descriptions",
+    "member_names",
+    "connection_ratings",
 )
 _COUNTED = {
     "programs": programs,
@@ -60,6 +65,8 @@ _COUNTED = {
     "administrations": administrations,
     "repair_steps": repair_steps,
     "self_descriptions": self_descriptions,
+    "member_names": member_names,
+    "connection_ratings": connection_ratings,
 }
 
 
@@ -93,10 +100,20 @@ def dump_database(engine: Engine) -> dict[str, list[dict]]:
                 )
             ],
             "sessions": [
-                {"group": r.group, "program": r.program, "number": r.number, "date": _iso(r.date)}
+                {
+                    "group": r.group,
+                    "program": r.program,
+                    "number": r.number,
+                    "date": _iso(r.date),
+                    "round_robin": bool(r.round_robin),
+                }
                 for r in c.execute(
                     sa.select(
-                        g.c.name.label("group"), p.c.name.label("program"), s.c.number, s.c.date
+                        g.c.name.label("group"),
+                        p.c.name.label("program"),
+                        s.c.number,
+                        s.c.date,
+                        s.c.round_robin,
                     )
                     .select_from(s.outerjoin(g, g.c.id == s.c.group_id).outerjoin(p))
                     .order_by(s.c.id)
@@ -176,7 +193,102 @@ def dump_database(engine: Engine) -> dict[str, list[dict]]:
         ]
         dump["repair_steps"] = _dump_repair_steps(c)
         dump["self_descriptions"] = _dump_self_descriptions(c)
+        dump["member_names"], dump["connection_ratings"] = _dump_round_robins(c)
     return dump
+
+
+def _dump_round_robins(c: Connection) -> tuple[list[dict], list[dict]]:
+    """Members' display names, and every round-robin rating keyed by codes and session."""
+    names = [
+        {
+            "member": r.code,
+            "display_name": r.display_name,
+            "may_be_rated": bool(r.may_be_rated),
+            "set_at": as_utc(r.set_at).isoformat(),
+        }
+        for r in c.execute(
+            sa.select(
+                members.c.code,
+                member_names.c.display_name,
+                member_names.c.may_be_rated,
+                member_names.c.set_at,
+            ).select_from(member_names.join(members))
+        )
+    ]
+    perceiver, target = members.alias("perceiver"), members.alias("target")
+    t = connection_ratings
+    ratings = [
+        {
+            "group": r.group,
+            "program": r.program,
+            "session": r.number,
+            "perceiver": r.perceiver,
+            "target": r.target,
+            "value": r.value,
+            "created_at": as_utc(r.created_at).isoformat(),
+        }
+        for r in c.execute(
+            sa.select(
+                groups.c.name.label("group"),
+                programs.c.name.label("program"),
+                sessions.c.number,
+                perceiver.c.code.label("perceiver"),
+                target.c.code.label("target"),
+                t.c.value,
+                t.c.created_at,
+            )
+            .select_from(
+                t.join(sessions, sessions.c.id == t.c.session_id)
+                .outerjoin(groups, groups.c.id == sessions.c.group_id)
+                .outerjoin(programs, programs.c.id == groups.c.program_id)
+                .join(perceiver, perceiver.c.id == t.c.perceiver_id)
+                .join(target, target.c.id == t.c.target_id)
+            )
+            .order_by(t.c.id)
+        )
+    ]
+    return names, ratings
+
+
+def _load_round_robins(
+    connection: Connection, roster: Roster, names: list[dict], ratings: list[dict]
+) -> None:
+    """Add the display names and ratings not already here (a pair rated at a session once)."""
+    ids = dict(connection.execute(sa.select(members.c.code, members.c.id)).all())
+    have = set(connection.execute(sa.select(member_names.c.member_id)).scalars())
+    for row in names:
+        member_id = ids.get(str(row["member"]))
+        if member_id is None or member_id in have:
+            continue
+        connection.execute(
+            member_names.insert().values(
+                member_id=member_id,
+                display_name=str(row["display_name"]),
+                may_be_rated=bool(row.get("may_be_rated", True)),
+                set_at=as_utc(dt.datetime.fromisoformat(row["set_at"])),
+            )
+        )
+    t = connection_ratings
+    for row in ratings:
+        group_id = roster.group(row.get("group"), row.get("program"))
+        session_id = roster.session(group_id, int(row["session"]), None)
+        perceiver, target = ids.get(str(row["perceiver"])), ids.get(str(row["target"]))
+        if perceiver is None or target is None:
+            raise StoreError(f"a round-robin rating names a member not in the transfer: {row}")
+        same = sa.and_(
+            t.c.session_id == session_id, t.c.perceiver_id == perceiver, t.c.target_id == target
+        )
+        if connection.execute(sa.select(t.c.id).where(same)).first():
+            continue
+        connection.execute(
+            t.insert().values(
+                session_id=session_id,
+                perceiver_id=perceiver,
+                target_id=target,
+                value=float(row["value"]),
+                created_at=as_utc(dt.datetime.fromisoformat(row["created_at"])),
+            )
+        )
 
 
 def _dump_self_descriptions(c: Connection) -> list[dict]:
@@ -388,6 +500,10 @@ def _load_sessions(
                 f"session {number} of group {row.get('group')}: stored on {stored}, "
                 f"the transfer says {date}"
             )
+        if row.get("round_robin"):
+            connection.execute(
+                sessions.update().where(sessions.c.id == session_id).values(round_robin=True)
+            )
 
 
 def _load_attendance(
@@ -487,6 +603,9 @@ def load_dump(
                     conflicts.append(str(result))
             _load_repair_steps(connection, roster, _rows(dump, "repair_steps"))
             _load_self_descriptions(connection, _rows(dump, "self_descriptions"))
+            _load_round_robins(
+                connection, roster, _rows(dump, "member_names"), _rows(dump, "connection_ratings")
+            )
         except (KeyError, TypeError, AdministrationError) as error:
             raise StoreError(f"the transfer is not in the expected form ({error})") from None
         added = {k: v - before[k] for k, v in _counts(connection).items()}

@@ -72,3 +72,28 @@ def test_ratings_are_stored_once_per_pair_and_leave_with_a_withdrawal(session):
     withdraw_member(engine, "A2", "admin1")
     left = session_ratings(engine)
     assert list(zip(left["perceiver"], left["target"], strict=True)) == [("A1", "A4")]
+
+
+def test_a_transfer_carries_round_robins_once(session, new_database):
+    from store.db import connect
+    from store.transfer import dump_database, load_dump
+
+    engine, session_id = session
+    set_round_robin(engine, session_id, True)
+    set_display_name(engine, "A2", "Sam")
+    save_ratings(engine, session_id, "A1", {"A2": 4})
+    target = connect(new_database())
+    dump = dump_database(engine)
+    first = load_dump(target, dump, who="admin1")
+    assert first.added["connection_ratings"] == 1 and first.added["member_names"] == 1
+    assert load_dump(target, dump, who="admin1").added_nothing
+    moved = session_ratings(target)
+    assert list(zip(moved["perceiver"], moved["target"], moved["connection"], strict=True)) == [
+        ("A1", "A2", 4.0)
+    ]
+    assert display_name(target, "A2") == ("Sam", True)
+    from store.roster import list_groups
+    from store.sessions import group_sessions
+
+    group_id = int(list_groups(target).set_index("name").loc[GROUP, "id"])
+    assert [s.round_robin for s in group_sessions(target, group_id)] == [True]
