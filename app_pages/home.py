@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from services import labels, repairs
+from services import connections, labels, repairs
 from ui import dashboard, staff_gate
 from ui import state as keys
 
@@ -55,6 +55,20 @@ if repair is not None:
                     record["member"],
                 )
                 st.switch_page("app_pages/repairs.py")
+    for row in connections.isolated_now(url, user).to_dict("records"):
+        with st.container(border=True):
+            st.markdown(
+                f"**{row['member']}** · group {row['group']} · round robin of session "
+                f"{row['session']} · **seems isolated**"
+            )
+            st.write(
+                "Feels connected to few in the group, and few feel connected to them "
+                "(their ratings and the others' of them)."
+            )
+            st.markdown(
+                "**What to do:** a word with them before the group meets again, and a way "
+                "into the group's talk that feels safe to them."
+            )
 else:
     st.subheader("Open disconnection alerts")
     if view.alerts.empty:

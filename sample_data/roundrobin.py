@@ -6,7 +6,9 @@ check-in's 1-5 scale). `roundrobin_ratings` draws them from the Social Relations
 ``rating = mean + perceiver + target + relationship``, where the two relationship effects of a
 pair are correlated and that correlation (dyadic reciprocity) rises over the program, from
 about .05 at the first rated session to about .6 at the last, so `cli.py roundrobin` shows
-the relationship covariance growing session by session. Everything here is synthetic.
+the relationship covariance growing session by session; at the last rated session one member
+of the second group feels, and is felt, connected to almost nobody (`ISOLATED`). Everything
+here is synthetic.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ ROUND_ROBIN_GROUPS = ("PR-A", "CW-A")
 ROUND_ROBIN_SESSIONS = (2, 5, 8, 11)
 #: The dyadic reciprocity drawn at each rated session, in order.
 RECIPROCITY = (0.05, 0.25, 0.45, 0.6)
+#: One member who feels connected to few and whom few feel connected to, at the last rated
+#: session of the second group (the isolation signal shows them on Home).
+ISOLATED = ("CW-A", 11)
 #: File stem of the demo's round-robin ratings.
 ROUND_ROBIN_FILE = "demo_roundrobin"
 
@@ -54,7 +59,14 @@ def roundrobin_ratings(attendance: pd.DataFrame, seed: int = 2026) -> pd.DataFra
                                 "connection": int(np.clip(np.rint(value), 1, 5)),
                             }
                         )
-    return pd.DataFrame(rows, columns=["group", "session", "perceiver", "target", "connection"])
+    frame = pd.DataFrame(rows, columns=["group", "session", "perceiver", "target", "connection"])
+    group, session = ISOLATED
+    at = (frame["group"] == group) & (frame["session"] == session)
+    if at.any():
+        member = sorted(frame.loc[at, "perceiver"])[0]
+        theirs = at & ((frame["perceiver"] == member) | (frame["target"] == member))
+        frame.loc[theirs, "connection"] = frame.loc[theirs, "connection"].clip(upper=2)
+    return frame
 
 
 _NAMES = (

@@ -255,3 +255,27 @@ def groups_table(url: str | None, user, program: str | None, group: str | None) 
             }
         )
     return pd.DataFrame(rows)
+
+
+def isolated_now(url: str | None, user) -> pd.DataFrame:
+    """Members who seemed isolated at their group's latest round robin (the user's groups).
+
+    Columns: ``group``, ``session``, ``member``: the isolation signal beside the
+    disconnection alerts, for staff who may read repair records (members by code).
+    """
+    from services.repairs import may_read_records
+    from services.selection import own_group_ids, visible_groups
+    from store.connections import session_ratings
+
+    columns = ["group", "session", "member"]
+    if not may_read_records(user):
+        return pd.DataFrame(columns=columns)
+    own = own_group_ids(user)
+    ids = [int(i) for i in visible_groups(url, user)["id"] if own is None or int(i) in own]
+    ratings = session_ratings(engine_for(url), ids) if ids else pd.DataFrame()
+    rows = []
+    for group, part in ratings.groupby("group", sort=True) if len(ratings) else []:
+        latest = int(part["session"].max())
+        for member in _isolated(part[part["session"] == latest]):
+            rows.append({"group": group, "session": latest, "member": member})
+    return pd.DataFrame(rows, columns=columns)

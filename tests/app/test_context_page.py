@@ -24,7 +24,8 @@ from store.db import connect, dispose
 from tests.app.test_pages_smoke import APP
 from ui import state as keys
 
-EVALUATOR, PASSWORD = "eva-context", "quiet harbour lantern"  # synthetic test account
+EVALUATOR, PASSWORD = "eva-context", "quiet harbour lantern"  # synthetic test accounts
+ADMIN = "admin-context"
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,7 @@ def demo(tmp_path_factory):
         patch.setenv("MUTUALITY_DATA_DIR", str(folder))
         load_demo(url)
         accounts.add_user(connect(url), EVALUATOR, PASSWORD, "evaluator", by="tests")
+        accounts.add_user(connect(url), ADMIN, PASSWORD, "administrator", by="tests")
         # One member wrote their own words: they must never reach the page.
         about_me.save_answers(url, "PR-A-01", {"gender": ("man", "zqx own words")})
         yield url
@@ -183,3 +185,22 @@ def test_no_share_an_evaluator_sees_counts_1_to_4_members_or_alerts(demo):
     hidden = table[table["Dropped out before post"].str.startswith("hidden", na=False)]
     assert len(hidden) and not hidden["Dropped out before post"].str.contains("who started").any()
     assert members_in_all({"min_cell_size": 5, "members_total": 3}) == "Fewer than 5 members in all"
+
+
+def test_home_shows_who_seems_isolated_to_staff_who_hold_the_codes_only(demo):
+    from sample_data.roundrobin import ISOLATED
+
+    def home(username: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=240)
+        user = accounts.sign_in(connect(os.environ["DATABASE_URL"]), username, PASSWORD)
+        browser.remember_sign_in(at.session_state, keys.STAFF_SESSION, user)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    group, session = ISOLATED
+    lines = [m.value for m in home(ADMIN).markdown if "seems isolated" in m.value]
+    assert lines == [
+        f"**{group}-01** · group {group} · round robin of session {session} · **seems isolated**"
+    ]
+    assert not [m.value for m in home(EVALUATOR).markdown if "seems isolated" in m.value]
