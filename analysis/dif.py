@@ -358,7 +358,7 @@ def item_dif(
         result.notes.append(
             f"No item could be tested: some groupings are so small that fewer than two answer "
             f"categories have {min_cell} answers in every grouping. Compare groupings with "
-            f"more members each, or lower the minimum (--min-cell)."
+            f"more members each, or lower the minimum number of answers per category."
         )
     unmatched = int(score.isna().sum())
     if unmatched:

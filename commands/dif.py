@@ -39,6 +39,11 @@ def dif_text(view: DifView) -> str:
         )
     lines += ["", f"Criterion: {result.criterion}"]
     lines += [f"note: {note}" for note in view.notes + result.notes]
+    if view.first_answer_sets:
+        lines.append(
+            "note: --timepoint picks another timepoint; --every-answer-set uses them all, "
+            "which treats repeated answers of one member as if they were other members'."
+        )
     return "\n".join(lines)
 
 

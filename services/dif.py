@@ -52,6 +52,8 @@ class DifView:
     too_small: list[str] = field(default_factory=list)
     min_members: int = MIN_CELL_SIZE
     notes: list[str] = field(default_factory=list)
+    #: True when members answered at several timepoints and each one's first set was used.
+    first_answer_sets: bool = False
 
     def to_dict(self) -> dict:
         """The ``dif --json`` object (docs/cli.md)."""
@@ -120,6 +122,7 @@ def dif_of(
     # An answer set without a description is in the grouping "(not given)", never dropped.
     rows["grouping"] = rows["grouping"].fillna(NOT_GIVEN)
     notes: list[str] = []
+    first_sets = False
     if timepoint is not None:
         rows = rows[rows["timepoint"].astype(str) == str(timepoint)]
         if rows.empty:
@@ -128,11 +131,10 @@ def dif_of(
         place = rows["timepoint"].map(timepoint_place)
         rows = rows.assign(_place=place).sort_values("_place", kind="stable")
         rows = rows.drop_duplicates("member").drop(columns="_place")
+        first_sets = True
         notes.append(
             "Members answered at several timepoints; each member's first answer set is used, "
-            "so every row of the models is a different member (--timepoint picks another "
-            "timepoint; --every-answer-set uses them all, which treats repeated answers of one "
-            "member as if they were other members')."
+            "so every row of the models is a different member."
         )
     elif rows["member"].duplicated().any():
         notes.append(
@@ -187,6 +189,7 @@ def dif_of(
         too_small=too_small,
         min_members=min_members,
         notes=notes,
+        first_answer_sets=first_sets,
     )
 
 
