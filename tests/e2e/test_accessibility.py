@@ -66,6 +66,7 @@ STAFF_PAGES = (
     "Change",
     "Mutuality over time",
     "Groups",
+    "Context",
     "Reports",
     "Export",
     "Settings",
