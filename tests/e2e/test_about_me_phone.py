@@ -19,6 +19,7 @@ from store.sessions import open_with_new_code
 from tests.app.session_seed import PROGRAM
 from tests.e2e.conftest import PHONE
 from tests.e2e.member_steps import TIMEOUT, wait_for_app
+from tests.e2e.test_accessibility import serious_violations
 from ui.room import new_join_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -47,6 +48,7 @@ def test_a_member_answers_about_me_in_spanish_on_a_phone(running_app, chromium, 
     words.press("Enter")
     wait_for_app(phone)
     phone.screenshot(path=artifacts / "about_me_phone.png", full_page=True)
+    assert serious_violations(phone) == []  # axe-core: none serious or critical
     phone.get_by_role("button", name="Siguiente", exact=True).click()
     expect(phone.get_by_text("Sobre mí: pregunta 2 de 2")).to_be_visible(timeout=TIMEOUT)
     wait_for_app(phone)

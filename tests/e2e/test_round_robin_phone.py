@@ -17,6 +17,7 @@ from store.sessions import open_with_new_code, record_attendance
 from tests.app.session_seed import GROUP, MEMBERS, PROGRAM
 from tests.e2e.conftest import PHONE
 from tests.e2e.member_steps import TIMEOUT, answer_question, start_with_code, wait_for_app
+from tests.e2e.test_accessibility import serious_violations
 from ui.room import new_join_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -54,6 +55,7 @@ def test_a_member_rates_others_by_name_on_a_phone(running_app, chromium, artifac
     phone.get_by_role("radiogroup", name="Sam").get_by_text(f"5 · {LABELS[4]}").click()
     wait_for_app(phone)
     phone.screenshot(path=artifacts / "round_robin_phone.png", full_page=True)
+    assert serious_violations(phone) == []  # axe-core: none serious or critical
     phone.get_by_role("button", name="Send").click()
     expect(phone.get_by_role("heading", name="Thank you!")).to_be_visible(timeout=TIMEOUT)
     ratings = session_ratings(engine)
