@@ -1,7 +1,7 @@
 """The Social Relations Model against TripleR's published output (../shared/VALIDATION.md).
 
 Data: TripleR's own `likingLong` (54 perceivers rating each other at zero acquaintance) and
-`multiGroup` (10 groups with missing ratings), from ../shared/datasets/reference/round_robin/.
+`multiGroup` (10 groups with missing ratings), copied into tests/reference/round_robin/.
 Expected values are TripleR's printed output, at its printed precision, with the R call beside
 each. TripleR's printed variance components of several groups with missing data are not
 available to this project (R's TripleR cannot be installed here): for them only what TripleR
@@ -26,9 +26,8 @@ from analysis.srm import (
     usable_members,
 )
 
-LIKING = (
-    Path(__file__).resolve().parents[3] / "shared/datasets/reference/round_robin/likingLong.tab"
-)
+ROUND_ROBIN = Path(__file__).resolve().parents[1] / "reference" / "round_robin"
+LIKING = ROUND_ROBIN / "likingLong.tab"
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +130,7 @@ def test_fewer_than_4_members_or_a_missing_rating_is_refused_in_words():
         srm_group(four)
 
 
-MULTI = Path(__file__).resolve().parents[3] / "shared/datasets/reference/round_robin/multiGroup.tab"
+MULTI = ROUND_ROBIN / "multiGroup.tab"
 # R: data(multiGroup); RR.summary(ex ~ perceiver.id * target.id | group.id, data = multiGroup)
 #    prints who is left out of each group for missing data, and each group's size:
 LEFT_OUT = {

@@ -1,6 +1,6 @@
 """`cli.py roundrobin`: TripleR's printed output from the command line, and bad input in words.
 
-Files: TripleR's `likingLong` and `multiGroup` (../shared/datasets/reference/round_robin/),
+Files: TripleR's `likingLong` and `multiGroup` (tests/reference/round_robin/),
 written as csv with the contract's column names (perceiver, target, group). Expected values
 are TripleR's printed output with the R call beside each (tests/analysis/test_srm.py has the
 same at the analysis layer).
@@ -16,7 +16,7 @@ import pytest
 
 from cli import main
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared/datasets/reference/round_robin"
+REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "round_robin"
 NAMES = {"perceiver.id": "perceiver", "target.id": "target", "group.id": "group"}
 
 
