@@ -13,6 +13,7 @@ from services import connections, repairs, selection, sessions
 from ui import about_me_form as about_form
 from ui import access, dashboard, kiosk_lock, staff_gate
 from ui import state as keys
+from ui.connections_view import paper_entry as round_robin_paper
 from ui.connections_view import show_connections
 from ui.room import join_url, lan_address, new_join_code, qr_png
 from ui.strings import LANGUAGES
@@ -369,6 +370,7 @@ else:  # Paper
             state[keys.PAPER_SAVED] = None
         st.info("Everyone present has answered. Nothing to type in.")
         about_form.paper_entry(url, session, roster.members, user.username)
+        round_robin_paper(url, session)
         st.stop()
     st.markdown(
         f"Type each member's answers ({instrument.response_scale.min:g} to "
@@ -419,3 +421,4 @@ else:  # Paper
         st.success(state[keys.PAPER_SAVED])
         state[keys.PAPER_SAVED] = None
     about_form.paper_entry(url, session, roster.members, user.username)
+    round_robin_paper(url, session)

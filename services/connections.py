@@ -279,3 +279,52 @@ def isolated_now(url: str | None, user) -> pd.DataFrame:
         for member in _isolated(part[part["session"] == latest]):
             rows.append({"group": group, "session": latest, "member": member})
     return pd.DataFrame(rows, columns=columns)
+
+
+def paper_grid(url: str | None, session: SessionInfo) -> pd.DataFrame:
+    """An empty ratings grid of the members present: one row per perceiver, a column each.
+
+    For typing in a paper round robin (staff see member codes); a rater's own cell is not
+    offered.
+    """
+    from store.sessions import attendance_of
+
+    present = sorted(c for c, here in attendance_of(engine_for(url), session.id).items() if here)
+    grid = pd.DataFrame({"rater": present})
+    for code in present:
+        grid[code] = None
+    return grid
+
+
+def save_paper_ratings(url: str | None, session: SessionInfo, grid: pd.DataFrame) -> int:
+    """Store a typed-in paper round robin (`paper_grid`'s shape), all or nothing.
+
+    A cell is a whole number 1-5 or empty (skipped); a rater's own cell is ignored. Every
+    bad cell is named (rater, member, value) and nothing is stored. Returns ratings stored.
+    """
+    from store.connections import save_ratings, set_round_robin
+
+    problems, plan = [], {}
+    for row in grid.to_dict("records"):
+        rater = str(row["rater"])
+        for target, value in row.items():
+            if target == "rater" or target == rater or value is None or value != value:
+                continue
+            text = str(value).strip()
+            if not text:
+                continue
+            try:
+                number = float(text)
+            except ValueError:
+                number = None
+            if number not in SCALE:
+                problems.append(f"{rater} of {target}: '{text}' is not a rating from 1 to 5")
+                continue
+            plan.setdefault(rater, {})[str(target)] = number
+    if problems:
+        raise ValueError("Nothing was saved. " + "; ".join(problems))
+    engine = engine_for(url)
+    stored = sum(save_ratings(engine, session.id, rater, given) for rater, given in plan.items())
+    if stored:
+        set_round_robin(engine, session.id, True)
+    return stored

@@ -39,3 +39,33 @@ def show_connections(url: str, user, session: SessionInfo) -> None:
             config={"displaylogo": False},
             key=f"reciprocity_{session.id}",
         )
+
+
+def paper_entry(url: str, session: SessionInfo) -> None:
+    """Staff type in a paper round robin of the members present (Run a session → Paper)."""
+    with st.expander("Round robin on paper"):
+        grid = connections.paper_grid(url, session)
+        if len(grid) < 2:
+            st.caption("Mark who is here first: the grid lists the members present.")
+            return
+        st.caption(
+            "Each row is one member's sheet: how connected they felt with each other member "
+            "(1 Not at all to 5 Very much); leave a cell empty when they skipped someone."
+        )
+        config = {"rater": st.column_config.TextColumn("Rater", disabled=True)}
+        for code in grid.columns[1:]:
+            config[code] = st.column_config.TextColumn(code, max_chars=1)
+        edited = st.data_editor(
+            grid,
+            column_config=config,
+            hide_index=True,
+            num_rows="fixed",
+            key=f"rr_paper_{session.id}",
+        )
+        if st.button("Save the round robin", icon=":material/save:", key=f"rr_save_{session.id}"):
+            try:
+                stored = connections.save_paper_ratings(url, session, edited)
+            except ValueError as error:
+                st.error(str(error))
+            else:
+                st.success(f"Stored {stored} rating(s) as typed in from paper.")

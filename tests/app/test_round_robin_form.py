@@ -77,3 +77,12 @@ def test_a_member_rates_the_others_by_their_chosen_names(database):
     ) == [(MEMBERS[0], MEMBERS[2], 5.0)]
     staff = facilitator()
     assert any("1 member(s) have rated" in i.value for i in staff.info)
+
+
+def test_run_a_session_offers_a_paper_round_robin_of_the_members_present(database):
+    staff = facilitator()
+    staff.radio(key=keys.W_COLLECT).set_value("Paper").run()
+    assert not staff.exception, [e.value for e in staff.exception]
+    assert "Round robin on paper" in [e.label for e in staff.expander]
+    grid = next(d.value for d in staff.dataframe if "rater" in d.value.columns)
+    assert list(grid["rater"]) == list(MEMBERS)

@@ -70,3 +70,23 @@ def test_ratings_off_the_scale_or_of_someone_absent_are_refused(session):
         connections.save_member_ratings(url, current, "A", {"B": 7})
     with pytest.raises(ValueError, match="not someone this member can rate"):
         connections.save_member_ratings(url, current, "A", {"Z": 3})
+
+
+def test_a_paper_round_robin_is_stored_all_or_nothing(session):
+    from store.connections import session_ratings
+    from store.db import connect
+
+    url, current = session
+    grid = connections.paper_grid(url, current)
+    assert list(grid.columns) == ["rater", *CODES] and list(grid["rater"]) == list(CODES)
+    grid.loc[0, "B"] = "4"
+    grid.loc[1, "A"] = "9"
+    with pytest.raises(ValueError, match="B of A: '9' is not a rating from 1 to 5"):
+        connections.save_paper_ratings(url, current, grid)
+    before = len(session_ratings(connect(url)))
+    grid.loc[1, "A"] = "5"
+    grid.loc[2, "C"] = "3"  # a rater's own cell is ignored
+    assert connections.save_paper_ratings(url, current, grid) == 2
+    after = session_ratings(connect(url)).set_index(["perceiver", "target"])["connection"]
+    assert after.loc[("A", "B")] == 4 and after.loc[("B", "A")] == 5
+    assert len(after) == before  # the two replace earlier ratings of the same pairs
