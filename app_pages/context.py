@@ -55,6 +55,19 @@ if view.rates is not None:
     )
 
 st.subheader("Do the items measure the same in each grouping?")
+comparable = [
+    g["value"]
+    for g in context["groupings"]
+    if not g["suppressed"] and g["value"] not in context_service.NO_DIF_GROUPINGS
+]
+compare = st.multiselect(
+    "Compare only these groupings (all shown when none is chosen)",
+    comparable,
+    key=f"{keys.W_CONTEXT_COMPARE}_{by}",
+    help="Several small groupings can leave items untestable: compare two larger ones.",
+)
+if compare:
+    view = dashboard.context(scope, by, scale, compare=tuple(sorted(compare)))
 if view.dif is None:
     st.info("The item comparison needs two groupings that can be shown; this selection has fewer.")
     st.stop()

@@ -265,6 +265,10 @@ def context_of_file(
 # Outcomes by grouping from the database (the Context page) ----------------------------------
 
 
+#: Groupings the DIF never compares: members in no grouping of the program's categories.
+NO_DIF_GROUPINGS = (NOT_GIVEN, PREFER_NOT)
+
+
 @dataclass(frozen=True)
 class ContextView:
     """The Context page: outcomes by one grouping, and the items' DIF by the same grouping."""
@@ -277,14 +281,21 @@ class ContextView:
     rates: pd.DataFrame | None = None
 
 
-def context_view(scope: Scope, by: str, scale: str, min_members: int | None = None) -> ContextView:
+def context_view(
+    scope: Scope,
+    by: str,
+    scale: str,
+    min_members: int | None = None,
+    compare: tuple[str, ...] | None = None,
+) -> ContextView:
     """Outcomes of `scope`'s stored answers by `by` (an about-me question, language, mode).
 
     The same numbers `context_of` gives a file. For a user who may not see member codes
     (an evaluator) groupings of fewer than 5 members are hidden, with complementary
     suppression; the DIF table beside it compares only the groupings the outcomes show, so
     no hidden grouping can be worked out from a second table on the page. `min_members`
-    overrides the role's rule (a published report always hides below 5).
+    overrides the role's rule (a published report always hides below 5). `compare` narrows
+    the DIF to those groupings (two, say, when several small ones leave items untestable).
     """
     instrument = instrument_by_id(scope.instrument)
     wide, groupings = stored_answers_and_groupings(scope, by)
@@ -304,7 +315,9 @@ def context_view(scope: Scope, by: str, scale: str, min_members: int | None = No
     hidden = {g["value"] for g in context["groupings"] if g["suppressed"]}
     # DIF compares members who described themselves (or whose language is known): without
     # a description an answer set is in no grouping; hidden groupings stay hidden.
-    shown = groupings[~groupings["grouping"].isin(hidden | {NOT_GIVEN, PREFER_NOT})]
+    shown = groupings[~groupings["grouping"].isin(hidden | set(NO_DIF_GROUPINGS))]
+    if compare:
+        shown = shown[shown["grouping"].isin(set(compare))]
     keys = pd.MultiIndex.from_frame(shown[["member", "timepoint"]])
     kept = wide[pd.MultiIndex.from_frame(wide[["member", "timepoint"]]).isin(keys)]
     dif = None

@@ -185,6 +185,7 @@ W_CUTOFF_SCORE = "w_cutoff_score"
 W_FIT_TREND = "w_fit_trend"
 #: Context page: what outcomes are grouped by; the (who, selection) views already audited.
 W_CONTEXT_BY = "w_context_by"
+W_CONTEXT_COMPARE = "w_context_compare"
 W_REPORT_CONTEXT_BY = "w_report_context_by"
 CONTEXT_VIEWS_AUDITED = "context_views_audited"
 #: Sign-in page, first-run administrator form and audit log page.

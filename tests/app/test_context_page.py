@@ -204,3 +204,16 @@ def test_home_shows_who_seems_isolated_to_staff_who_hold_the_codes_only(demo):
         f"**{group}-01** · group {group} · round robin of session {session} · **seems isolated**"
     ]
     assert not [m.value for m in home(EVALUATOR).markdown if "seems isolated" in m.value]
+
+
+def test_comparing_two_larger_groupings_makes_items_testable(demo):
+    at = context_page("race_ethnicity")
+    choices = at.multiselect(key=f"{keys.W_CONTEXT_COMPARE}_race_ethnicity")
+    # Only groupings the page shows can be compared (hidden ones are not offered).
+    assert set(choices.options) == {"Black or African American", "Hispanic or Latina/o/x", "White"}
+    choices.set_value(["Black or African American", "White"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    reliability = next(d.value for d in at.dataframe if "Cronbach's α" in d.value.columns)
+    assert set(reliability["Grouping"]) == {"Black or African American", "White"}
+    dif = next(d.value for d in at.dataframe if "Uniform χ²" in d.value.columns)
+    assert dif["Uniform p"].notna().sum() >= 5  # most items can be tested now
