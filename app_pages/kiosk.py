@@ -10,14 +10,14 @@ import streamlit as st
 from services import selection, sessions
 from ui import access
 from ui import state as keys
-from ui.member_form import current_language, render_member_form
+from ui.member_form import render_member_form
 from ui.strings import text
 
 url = selection.database_url()
 state = st.session_state
 render_member_form(url, sessions.session_by_id(url, state[keys.KIOSK_SESSION_ID]), kiosk=True)
 
-lang = current_language(state)
+lang = keys.form_language(state)
 st.divider()
 with st.expander(text("facilitator_only", lang), icon=":material/lock:"):
     with st.form("leave_kiosk", clear_on_submit=True, border=False):

@@ -78,7 +78,7 @@ def _back(state: MutableMapping[str, Any], step: int) -> None:
 
 def about_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any]) -> None:
     """One about-me question, or (after the last) store the answers and go on."""
-    lang = state[keys.FORM_LANGUAGE] if state[keys.FORM_LANGUAGE] in ("en", "es") else "en"
+    lang = keys.form_language(state)
     form = load_about_me()
     questions = _questions(state)
     step = state[keys.FORM_ABOUT_STEP]
@@ -149,7 +149,7 @@ def _store(url: str, session: SessionInfo, state: MutableMapping[str, Any], lang
 
 def change_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any]) -> None:
     """A member's choice: answer the about-me questions again, or remove every answer."""
-    lang = state[keys.FORM_LANGUAGE] if state[keys.FORM_LANGUAGE] in ("en", "es") else "en"
+    lang = keys.form_language(state)
     form = load_about_me()
     st.markdown(f"# {form.title[lang]}")
     st.markdown(f"**{text('hello', lang, code=state[keys.FORM_MEMBER])}**")

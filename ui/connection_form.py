@@ -22,10 +22,6 @@ from ui import state as keys
 from ui.strings import text
 
 
-def _lang(state: MutableMapping[str, Any]) -> str:
-    return state[keys.FORM_LANGUAGE] if state[keys.FORM_LANGUAGE] in ("en", "es") else "en"
-
-
 def start(url: str, session: SessionInfo, state: MutableMapping[str, Any]) -> bool:
     """After a stored check-in: go to the round-robin screens when due (True), else not."""
     due = connections.ratings_due(url, session, state[keys.FORM_MEMBER])
@@ -43,7 +39,7 @@ def _thanks(state: MutableMapping[str, Any]) -> None:
 
 def name_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any]) -> None:
     """The name the others will see, and whether they may rate this member."""
-    lang = _lang(state)
+    lang = keys.form_language(state)
     st.markdown(f"# {text('rr_name_title', lang)}")
     st.markdown(f"### {text('rr_name_intro', lang)}")
     run = state[keys.FORM_RUN]
@@ -71,7 +67,7 @@ def _next(url: str, session: SessionInfo, state: MutableMapping[str, Any]) -> No
 
 def ratings_screen(url: str, session: SessionInfo, state: MutableMapping[str, Any]) -> None:
     """How connected the member felt with each other member present, by their chosen names."""
-    lang = _lang(state)
+    lang = keys.form_language(state)
     st.markdown(f"# {text('rr_title', lang)}")
     st.markdown(f"### {text('rr_intro', lang)}")
     scale = load_instrument(CHECKIN).response_scale

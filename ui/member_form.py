@@ -79,12 +79,7 @@ def with_follow_up(instrument: Instrument) -> Instrument:
 # --- state transitions (callbacks) ---------------------------------------------------------
 
 
-def current_language(state: MutableMapping[str, Any]) -> str:
-    """The member's chosen language code ("en" or "es")."""
-    return state[keys.FORM_LANGUAGE] if state[keys.FORM_LANGUAGE] in LANGUAGES else "en"
-
-
-_language = current_language
+_language = keys.form_language
 
 
 def _on_screen(state: MutableMapping[str, Any], step: int) -> bool:

@@ -12,6 +12,8 @@ import copy
 from collections.abc import MutableMapping
 from typing import Any
 
+from ui.strings import LANGUAGES
+
 # --- Who is using this browser: chosen by the router (app.py) -------------------------------
 #: True while the laptop is a kiosk: only the kiosk page is reachable.
 KIOSK_ACTIVE = "kiosk_active"
@@ -291,6 +293,12 @@ def init_state(state: MutableMapping[str, Any]) -> None:
     for key, default in DEFAULTS.items():
         if key not in state:
             state[key] = copy.deepcopy(default)
+
+
+def form_language(state: MutableMapping[str, Any]) -> str:
+    """The member's chosen language code on the member form ("en" or "es")."""
+    chosen = state.get(FORM_LANGUAGE)
+    return chosen if chosen in LANGUAGES else "en"
 
 
 def reset_form(state: MutableMapping[str, Any]) -> None:
