@@ -337,24 +337,13 @@ def context_view(
 def stored_answers_and_groupings(scope: Scope, by: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """`scope`'s administrations (wide) and their groupings, under the same pseudonyms."""
     from access.roles import SEE_MEMBER_CODES
-    from access.scope import responses_for
     from privacy.deidentify import new_export_key, pseudonymise
-    from store.responses import load_responses
+    from services.selection import responses
 
     engine = engine_for(scope.url)
     instrument = instrument_by_id(scope.instrument)
-    filters = {
-        "program": scope.program,
-        "group": scope.group,
-        "instrument": scope.instrument,
-        "date_from": scope.date_from,
-        "date_to": scope.date_to,
-    }
     key = new_export_key()
-    if scope.user is not None:
-        long = responses_for(engine, scope.user, key=key, **filters)
-    else:
-        long = load_responses(engine, **filters)
+    long = responses(scope, key=key)
     groupings = stored_groupings(engine, instrument.id, by)
     if scope.user is not None and not scope.user.can(SEE_MEMBER_CODES):
         groupings = pseudonymise(groupings, key)

@@ -179,8 +179,12 @@ def visible_groups(url: str, user=None) -> pd.DataFrame:
 # Scored answers -----------------------------------------------------------------------------
 
 
-def responses(scope: Scope) -> pd.DataFrame:
-    """Stored item answers of the scope, in the long spreadsheet format."""
+def responses(scope: Scope, key: bytes | None = None) -> pd.DataFrame:
+    """Stored item answers of the scope, in the long spreadsheet format.
+
+    For a user who may not see member codes, `key` is the pseudonym key (a fresh one when
+    None): pass the same key to pseudonymise anything else that must line up with them.
+    """
     from store.responses import load_responses
 
     if scope.user is not None:
@@ -189,6 +193,7 @@ def responses(scope: Scope) -> pd.DataFrame:
         return responses_for(
             engine_for(scope.url),
             scope.user,
+            key=key,
             program=scope.program,
             group=scope.group,
             instrument=scope.instrument,
