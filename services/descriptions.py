@@ -138,13 +138,23 @@ def stored_groupings(engine, instrument: str, by: str) -> pd.DataFrame:
     return out
 
 
+def _answer_label(question, choice, wrote_words: bool) -> str | None:
+    """The category an answer puts its member in (None for a skipped question).
+
+    The choice's words, or "(own words only)" when they wrote something and chose nothing.
+    """
+    if pd.isna(choice):
+        return OWN_WORDS_ONLY if wrote_words else None
+    return question.choice_text(choice)
+
+
 def _as_of(contexts: pd.DataFrame, history: pd.DataFrame, question) -> list[str | None]:
     """The grouping each administration's member had described by its day (else None)."""
     if contexts.empty or history.empty:
         return [None] * len(contexts)
     history = history.assign(
         label=[
-            (OWN_WORDS_ONLY if words else None) if pd.isna(c) else question.choice_text(c)
+            _answer_label(question, c, words)
             for c, words in zip(history["choice"], history["own_words"], strict=True)
         ],
         on=pd.to_datetime(history["on"]),
@@ -181,11 +191,7 @@ def member_groupings(engine, by: str, codes: list[str]) -> pd.DataFrame:
         for member, choice, words in history[["member", "choice", "own_words"]].itertuples(
             index=False
         ):
-            found[member] = (
-                (OWN_WORDS_ONLY if words else None)
-                if pd.isna(choice)
-                else question.choice_text(choice)
-            )
+            found[member] = _answer_label(question, choice, words)
     return pd.DataFrame(
         {"member": codes, "grouping": [grouping_label(found.get(code)) for code in codes]}
     )
