@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from commands.output import decimals
 from services.context import context_of_file
-
-
-def _n(value, digits: int = 2) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def context_text(data: dict) -> str:
@@ -23,11 +20,11 @@ def context_text(data: dict) -> str:
         if g["suppressed"]:
             lines.append(f"  {g['value']:<34}{'fewer than ' + str(data['min_cell_size']):>8}")
             continue
-        ci = f"{_n(g['ci_low'])} to {_n(g['ci_high'])}"
+        ci = f"{decimals(g['ci_low'])} to {decimals(g['ci_high'])}"
         change = g["pre_post"]
-        change_text = f"{_n(change['mean_change'])} (n {change['n']})" if change else "-"
+        change_text = f"{decimals(change['mean_change'])} (n {change['n']})" if change else "-"
         lines.append(
-            f"  {g['value']:<34}{g['members']:>8}{_n(g['mean']):>8}{ci:>18}{change_text:>18}"
+            f"  {g['value']:<34}{g['members']:>8}{decimals(g['mean']):>8}{ci:>18}{change_text:>18}"
         )
     lines.append("")
     for d in data["differences"]:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from commands.output import decimals
 from services.dif import DifView, dif_of_file
-
-
-def _number(value: float | None, digits: int = 3) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def dif_text(view: DifView) -> str:
@@ -23,9 +20,9 @@ def dif_text(view: DifView) -> str:
     ]
     for item in result.items:
         lines.append(
-            f"  {item.item:<22}{item.n:>6}{_number(item.chi2_uniform, 2):>12}"
-            f"{_number(item.p_uniform):>8}{_number(item.chi2_nonuniform, 2):>13}"
-            f"{_number(item.p_nonuniform):>8}{_number(item.delta_r2, 4):>8}  "
+            f"  {item.item:<22}{item.n:>6}{decimals(item.chi2_uniform, 2):>12}"
+            f"{decimals(item.p_uniform, 3):>8}{decimals(item.chi2_nonuniform, 2):>13}"
+            f"{decimals(item.p_nonuniform, 3):>8}{decimals(item.delta_r2, 4):>8}  "
             f"{'yes' if item.flagged else 'no'}"
         )
     lines += ["", *[f"  {item.reading}" for item in result.items if item.flagged or item.note]]
@@ -35,7 +32,7 @@ def dif_text(view: DifView) -> str:
     for rel in view.reliability:
         lines.append(
             f"  {rel.grouping}: {rel.members} members, {rel.answer_sets} answer sets, "
-            f"alpha {_number(rel.alpha, 2)}, omega {_number(rel.omega_total, 2)}"
+            f"alpha {decimals(rel.alpha, 2)}, omega {decimals(rel.omega_total, 2)}"
         )
     lines += ["", f"Criterion: {result.criterion}"]
     lines += [f"note: {note}" for note in view.notes + result.notes]

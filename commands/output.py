@@ -25,6 +25,11 @@ def plain(value):
     return value
 
 
+def decimals(value: float | None, digits: int = 2) -> str:
+    """A number as the tables print it (`digits` decimals), "-" when there is none."""
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
 def emit_json(payload: dict) -> None:
     """Print one JSON object on stdout and nothing else."""
     print(json.dumps(plain(payload), ensure_ascii=False, indent=2, allow_nan=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from commands.inputs import file_answers
+from commands.output import decimals
 from services.analyses import ScaleReliability, reliability_of
 
 #: Keys of one scale in ``reliability --json`` (ARCHITECTURE.md contract), in order.
@@ -38,29 +39,27 @@ def reliability_payload(instrument_id: str, results: list[ScaleReliability]) -> 
     return {"instrument": instrument_id, "scales": scales}
 
 
-def _number(value: float | None, digits: int = 2) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
-
-
 def reliability_text(instrument_id: str, results: list[ScaleReliability]) -> str:
     """A readable report: one block per scale and timepoint, items below, then flags."""
     lines = [f"Reliability of {instrument_id}"]
     for r in results:
-        ci = f"[{_number(r.alpha_ci[0])}, {_number(r.alpha_ci[1])}]" if r.alpha_ci else "-"
+        ci = f"[{decimals(r.alpha_ci[0])}, {decimals(r.alpha_ci[1])}]" if r.alpha_ci else "-"
         lines += [
             "",
             f"{r.scale} at {r.timepoint}: n = {r.n}, k = {r.k} ({r.missing} missing data)",
-            f"  alpha {_number(r.alpha)} 95% CI {ci}   standardized {_number(r.alpha_standardized)}"
-            f"   lambda-6 {_number(r.lambda6)}   mean inter-item r {_number(r.mean_inter_item_r)}",
-            f"  omega total {_number(r.omega_total)}"
-            f"   omega hierarchical {_number(r.omega_hierarchical)}",
+            f"  alpha {decimals(r.alpha)} 95% CI {ci}   "
+            f"standardized {decimals(r.alpha_standardized)}"
+            f"   lambda-6 {decimals(r.lambda6)}   "
+            f"mean inter-item r {decimals(r.mean_inter_item_r)}",
+            f"  omega total {decimals(r.omega_total)}"
+            f"   omega hierarchical {decimals(r.omega_hierarchical)}",
             f"  {'item':<16}{'n':>6}{'mean':>8}{'sd':>8}{'item-rest r':>13}"
             f"{'alpha if deleted':>18}",
         ]
         for item in r.items:
             lines.append(
-                f"  {item.item:<16}{item.n:>6}{_number(item.mean):>8}{_number(item.sd):>8}"
-                f"{_number(item.item_rest_r):>13}{_number(item.alpha_if_deleted):>18}"
+                f"  {item.item:<16}{item.n:>6}{decimals(item.mean):>8}{decimals(item.sd):>8}"
+                f"{decimals(item.item_rest_r):>13}{decimals(item.alpha_if_deleted):>18}"
             )
         lines += [f"  ! {flag}" for flag in r.flags]
         lines += [f"  note: {note}" for note in r.notes]

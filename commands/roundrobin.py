@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from commands.output import decimals
 from services.roundrobin import Columns, roundrobin_of_file
-
-
-def _n(value, digits: int = 3) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def roundrobin_text(data: dict) -> str:
@@ -21,24 +18,25 @@ def roundrobin_text(data: dict) -> str:
     ]
     for c in data["components"]:
         lines.append(
-            f"  {c['component']:<30}{_n(c['estimate']):>10}{_n(c['standardized']):>14}"
-            f"{_n(c['se']):>8}{_n(c['t']):>9}{_n(c['p']):>8}"
+            f"  {c['component']:<30}{decimals(c['estimate'], 3):>10}"
+            f"{decimals(c['standardized'], 3):>14}"
+            f"{decimals(c['se'], 3):>8}{decimals(c['t'], 3):>9}{decimals(c['p'], 3):>8}"
         )
     reliability = data["reliability"]
     lines += [
         "",
-        f"Perceiver effect reliability: {_n(reliability['perceiver'])}",
-        f"Target effect reliability: {_n(reliability['target'])}",
+        f"Perceiver effect reliability: {decimals(reliability['perceiver'], 3)}",
+        f"Target effect reliability: {decimals(reliability['target'], 3)}",
     ]
     if reliability.get("relationship") is not None:
-        lines.append(f"Relationship effect reliability: {_n(reliability['relationship'])}")
+        lines.append(f"Relationship effect reliability: {decimals(reliability['relationship'], 3)}")
     for session in data.get("by_session", []):
         mutual = next(
             c for c in session["components"] if c["component"] == "relationship covariance"
         )
         lines.append(
             f"session {session['session']}: relationship covariance (dyadic reciprocity) "
-            f"{_n(mutual['standardized'])} as a correlation, p {_n(mutual['p'])} "
+            f"{decimals(mutual['standardized'], 3)} as a correlation, p {decimals(mutual['p'], 3)} "
             f"({session['groups']} round robin(s), {session['members']} members)"
         )
     for left_out in data["excluded"]:
